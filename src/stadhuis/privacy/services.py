@@ -1,0 +1,291 @@
+"""Every write of the privacy spine, and the one way to record a processing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stadhuis.core.context import Actor, ActorKind, TraceContext, current_trace
+from stadhuis.core.errors import InvalidInput, NotAllowed, NotFound
+from stadhuis.core.roles import Role, require_role
+from stadhuis.privacy import chain
+from stadhuis.privacy.models import (
+    DPIA,
+    Action,
+    Outcome,
+    ProcessingActivity,
+    ProcessingActivityVersion,
+    ProcessingLogEntry,
+    Processor,
+)
+
+
+class ProcessingRefused(Exception):
+    """A processing named no registered, active processing activity. Nothing was written."""
+
+
+class DPIARequired(NotAllowed):
+    code = "dpia-required"
+
+
+@dataclass(frozen=True)
+class ActivityRef:
+    version_id: int
+    code: str
+
+
+def _active_version(code: str) -> ActivityRef:
+    row = (
+        ProcessingActivity.objects.filter(code=code)
+        .values_list("is_active", "current_version_id")
+        .first()
+    )
+    if row is None:
+        raise ProcessingRefused(
+            f"processing activity {code!r} is not in the processing register; "
+            "register it before processing personal data under it"
+        )
+    is_active, version_id = row
+    if not is_active or version_id is None:
+        raise ProcessingRefused(f"processing activity {code!r} is not active")
+    return ActivityRef(version_id=version_id, code=code)
+
+
+def record_processing(
+    *,
+    actor: Actor,
+    activity: str,
+    action: Action | str,
+    subjects: Iterable[str],
+    object_type: str,
+    object_id: str = "",
+    outcome: Outcome | str = Outcome.SUCCESS,
+    trace: TraceContext | None = None,
+) -> list[ProcessingLogEntry]:
+    """Record one processing: one log entry per data subject, in the caller's transaction.
+
+    Call it inside the ``transaction.atomic()`` that writes the personal data, so both
+    commit or neither does. Raises ``ProcessingRefused`` (writing nothing) when the
+    activity is not registered and active. The entries are written without a
+    savepoint (``chain.append``): if writing them fails, the caller's transaction
+    can only roll back, so the processing never commits without its log.
+    """
+    if action not in Action.values:
+        raise ValueError(f"unknown action {action!r}")
+    subjects = list(dict.fromkeys(s for s in subjects if s))
+    if not subjects:
+        # Nobody identifiable (an anonymous report without contact details), so there is
+        # no one to log for; the activity must still be registered and active.
+        _active_version(activity)
+        return []
+    trace = (trace or current_trace()).child()
+    now = timezone.now()
+    staff_user = actor.user_id if actor.kind == ActorKind.STAFF else actor.assisted_by
+    audit = None
+    if staff_user is not None:
+        assisted = actor.subject if actor.assisted_by else ""
+        audit = (staff_user, assisted, now, trace.trace_id, trace.span_id)
+    values = [
+        now,
+        trace.trace_id,
+        trace.span_id,
+        trace.parent_span_id,
+        "",  # subject: one entry per subject
+        None,  # activity version: set per attempt
+        str(action),
+        object_type,
+        object_id,
+        str(outcome),
+        str(actor.kind),
+        actor.unit,
+        actor.role,
+        None,  # audit id: set by chain.append
+    ]
+    # chain.append writes only if the activity is active at this version, checked by
+    # the INSERT itself; the remembered version is just a guess that saves a query.
+    # On a miss (revised, deactivated or removed) read the register and try again.
+    version_id = chain.remembered_version(activity)
+    for _attempt in range(5):
+        if version_id is None:
+            version_id = _active_version(activity).version_id  # raises ProcessingRefused
+        values[5] = version_id
+        entries = chain.append(
+            activity=activity,
+            version_id=version_id,
+            values=values,
+            subjects=subjects,
+            audit=audit,
+        )
+        if entries is not None:
+            return entries
+        version_id = None
+    raise ProcessingRefused(f"processing activity {activity!r} kept changing; nothing was written")
+
+
+# --- The register -----------------------------------------------------------------
+
+REGISTER_FIELDS = (
+    "name",
+    "purpose",
+    "legal_basis",
+    "legal_basis_detail",
+    "controller_unit",
+    "data_subject_categories",
+    "personal_data_categories",
+    "special_categories",
+    "recipients",
+    "retention_days",
+    "retention_description",
+    "security_measures",
+    "dpia_required",
+)
+
+
+def _write_version(
+    activity: ProcessingActivity, *, actor: Actor, processors: Sequence[Processor], **content
+) -> ProcessingActivityVersion:
+    unknown = set(content) - set(REGISTER_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            _("Onbekende velden: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    last = activity.versions.order_by("-version").values_list("version", flat=True).first() or 0
+    version = ProcessingActivityVersion(
+        activity=activity, version=last + 1, created_by_id=actor.user_id, **content
+    )
+    try:
+        version.full_clean(exclude=["activity", "created_by"])
+    except ValidationError as exc:
+        raise InvalidInput(
+            _("Het register kan zo niet worden opgeslagen."), errors=exc.message_dict
+        ) from exc
+    version.save()
+    version.processors.set(processors)
+    activity.current_version = version
+    activity.save(update_fields=["current_version"])
+    return version
+
+
+def activity_register(
+    *, actor: Actor, code: str, processors: Sequence[Processor] = (), **content
+) -> ProcessingActivity:
+    """Add a processing activity to the register (privacy officer or administrator)."""
+    require_role(actor, Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)
+    with transaction.atomic():
+        if ProcessingActivity.objects.filter(code=code).exists():
+            raise InvalidInput(_("Er is al een verwerkingsactiviteit met deze code."))
+        activity = ProcessingActivity.objects.create(code=code)
+        _write_version(activity, actor=actor, processors=processors, **content)
+    return activity
+
+
+def activity_revise(
+    *, actor: Actor, code: str, processors: Sequence[Processor] | None = None, **changes
+) -> ProcessingActivityVersion:
+    """Change an activity: writes a new version; entries logged before keep pointing at the old."""
+    require_role(actor, Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)
+    with transaction.atomic():
+        activity = ProcessingActivity.objects.select_for_update().filter(code=code).first()
+        if activity is None:
+            raise NotFound(_("Deze verwerkingsactiviteit bestaat niet."))
+        current = activity.current_version
+        content = {name: getattr(current, name) for name in REGISTER_FIELDS}
+        content.update(changes)
+        if processors is None:
+            processors = list(current.processors.all())
+        return _write_version(activity, actor=actor, processors=processors, **content)
+
+
+def activity_set_active(*, actor: Actor, code: str, active: bool) -> None:
+    require_role(actor, Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)
+    updated = ProcessingActivity.objects.filter(code=code).update(is_active=active)
+    if not updated:
+        raise NotFound(_("Deze verwerkingsactiviteit bestaat niet."))
+
+
+def processor_save(*, actor: Actor, name: str, **fields) -> Processor:
+    require_role(actor, Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)
+    processor, _created = Processor.objects.get_or_create(name=name, defaults=fields)
+    for key, value in fields.items():
+        setattr(processor, key, value)
+    processor.full_clean()
+    processor.save()
+    return processor
+
+
+# --- DPIAs ---------------------------------------------------------------------------
+
+
+def dpia_create(
+    *,
+    actor: Actor,
+    activity: str,
+    title: str,
+    description: str,
+    lawfulness: str,
+    risks: str,
+    measures: str,
+) -> DPIA:
+    require_role(actor, Role.PRIVACY_OFFICER, Role.DATA_STEWARD, Role.ADMINISTRATOR)
+    target = ProcessingActivity.objects.filter(code=activity).first()
+    if target is None:
+        raise NotFound(_("Deze verwerkingsactiviteit bestaat niet."))
+    dpia = DPIA(
+        activity=target,
+        title=title,
+        description=description,
+        lawfulness=lawfulness,
+        risks=risks,
+        measures=measures,
+    )
+    dpia.full_clean()
+    dpia.save()
+    return dpia
+
+
+def dpia_decide(
+    *, actor: Actor, dpia: DPIA, approve: bool, note: str = "", review_before=None
+) -> DPIA:
+    """Approve or reject a DPIA. Only the privacy officer decides, with a reason."""
+    require_role(actor, Role.PRIVACY_OFFICER)
+    if dpia.status != DPIA.Status.DRAFT:
+        raise InvalidInput(_("Over deze DPIA is al besloten."))
+    if not approve and not note.strip():
+        raise InvalidInput(_("Geef een reden als u een DPIA afwijst."))
+    dpia.status = DPIA.Status.APPROVED if approve else DPIA.Status.REJECTED
+    dpia.decided_by_id = actor.user_id
+    dpia.decided_at = timezone.now()
+    dpia.decision_note = note
+    dpia.review_before = review_before
+    dpia.save()
+    return dpia
+
+
+def require_approved_dpia(activity: str) -> DPIA:
+    """The DPIA gate: call before linking two sources of personal data or publishing data
+    derived from them. Refuses unless the activity has an approved, current DPIA."""
+    today = timezone.localdate()
+    dpia = (
+        DPIA.objects.filter(activity__code=activity, status=DPIA.Status.APPROVED)
+        .order_by("-decided_at")
+        .first()
+    )
+    if dpia is None or (dpia.review_before is not None and dpia.review_before < today):
+        raise DPIARequired(
+            _(
+                "Gegevens koppelen of publiceren mag niet: er is geen goedgekeurde DPIA voor "
+                "verwerkingsactiviteit %(code)s."
+            )
+            % {"code": activity}
+        )
+    return dpia
+
+
+def seal_log() -> int:
+    """Seal committed log entries into chained blocks (the worker calls this)."""
+    return chain.seal()

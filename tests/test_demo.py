@@ -1,0 +1,49 @@
+import itertools
+
+from django.core.management import call_command
+
+from stadhuis.accounts.models import Resident, RoleAssignment, User
+from stadhuis.cases.models import Case, Escalation
+from stadhuis.core.roles import Role
+from stadhuis.demo import register
+from stadhuis.demo.residents import DEMO_RESIDENTS
+from stadhuis.privacy import chain
+from stadhuis.privacy.models import ProcessingActivity, ProcessingLogEntry
+
+
+def test_demo_city_is_complete_and_idempotent(db, capsys):
+    call_command("demo", "--residents", "20", "--seed", "7")
+    first_entries = ProcessingLogEntry.objects.count()
+    assert Resident.objects.count() == len(DEMO_RESIDENTS) + 20
+    assert User.objects.filter(kind="staff").count() == len(register.STAFF)
+    roles = set(RoleAssignment.objects.values_list("role", flat=True))
+    assert roles == set(Role.values)  # one staff member (at least) per role
+    assert Case.objects.count() == 4 and Escalation.objects.count() == 1
+    assert ProcessingActivity.objects.filter(code="klachtbehandeling").exists()
+    out = capsys.readouterr().out
+    assert "Anna de Vries" in out and "privacy_officer" in out
+
+    call_command("demo", "--residents", "20", "--seed", "7", "--quiet")
+    assert Resident.objects.count() == len(DEMO_RESIDENTS) + 20
+    # only the named residents' logins are logged again; no case is made twice
+    assert ProcessingLogEntry.objects.count() == first_entries + len(DEMO_RESIDENTS)
+    assert Case.objects.count() == 4
+    assert chain.verify().ok
+
+
+def test_bulk_cases_follow_the_rules(db):
+    from stadhuis.cases.models import CaseStatus
+
+    call_command("demo", "--residents", "30", "--cases", "200", "--seed", "3", "--quiet")
+    assert Case.objects.count() == 204  # 4 from the named residents
+    bulk = Case.objects.exclude(subject="").exclude(events__isnull=False)
+    assert bulk.count() == 200
+    for case in bulk.select_related("status", "result")[:200]:
+        path = list(
+            CaseStatus.objects.filter(case=case).order_by("set_at").select_related("status_type")
+        )
+        assert path[-1].status_type == case.status
+        for before, after in itertools.pairwise(path):
+            assert after.status_type in before.status_type.next_statuses.all()
+        assert (case.closed_at is not None) == case.status.is_final == (case.result is not None)
+    assert chain.verify().ok

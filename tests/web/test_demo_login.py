@@ -1,0 +1,102 @@
+"""The demo login: only in demo mode, logs in a made-up resident through resident_login."""
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.urls import NoReverseMatch, reverse
+
+from stadhuis.accounts.bsn import is_valid_bsn
+from stadhuis.accounts.models import Resident
+from stadhuis.demo.residents import DEMO_RESIDENTS
+from stadhuis.privacy.crypto import pseudonym_for_bsn
+
+
+def test_demo_residents_have_valid_unique_bsns():
+    bsns = [person["bsn"] for person in DEMO_RESIDENTS]
+    assert len(bsns) >= 5
+    assert len(set(bsns)) == len(bsns)
+    assert all(is_valid_bsn(bsn) for bsn in bsns)
+    assert all(person["name"] and person["story"] for person in DEMO_RESIDENTS)
+
+
+@pytest.mark.django_db
+def test_demo_login_route_does_not_exist_outside_demo_mode(client, settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(NoReverseMatch):
+        reverse("web:demo_login")
+    assert client.get("/inloggen/demo").status_code == 404
+
+
+@pytest.mark.django_db
+def test_demo_login_view_refuses_outside_demo_mode_even_when_routed(client, demo_mode, settings):
+    settings.DEMO_MODE = False  # the route is still there (loaded in demo mode)
+    assert client.get("/inloggen/demo").status_code == 404
+    response = client.post("/inloggen/demo", {"resident": DEMO_RESIDENTS[0]["bsn"]})
+    assert response.status_code == 404
+    assert SESSION_KEY not in client.session
+
+
+@pytest.mark.django_db
+def test_demo_login_lists_the_demo_residents(client, demo_mode):
+    html = client.get("/inloggen/demo").content.decode()
+    assert "Alleen in de demo." in html
+    for person in DEMO_RESIDENTS:
+        assert f'value="{person["bsn"]}"' in html
+        assert person["name"] in html
+    assert "<fieldset" in html and "<legend" in html
+
+
+@pytest.mark.django_db
+def test_demo_login_logs_in_the_chosen_resident(client, demo_mode):
+    person = DEMO_RESIDENTS[1]
+    response = client.post("/inloggen/demo", {"resident": person["bsn"]})
+    assert response.status_code == 302
+    resident = Resident.objects.get(pseudonym=pseudonym_for_bsn(person["bsn"]))
+    assert client.session[SESSION_KEY] == str(resident.user_id)
+    assert resident.display_name == person["name"]
+    html = client.get("/").content.decode()
+    assert f"Welkom, {person['name']}." in html
+
+
+@pytest.mark.django_db
+def test_demo_login_with_a_typed_valid_bsn(client, demo_mode):
+    response = client.post("/inloggen/demo", {"resident": "anders", "bsn": "9999 10036"})
+    assert response.status_code == 302
+    assert Resident.objects.filter(pseudonym=pseudonym_for_bsn("999910036")).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("123456789", "Dit burgerservicenummer (BSN) bestaat niet."),
+        ("12345", "Een burgerservicenummer (BSN) bestaat uit 9 cijfers."),
+        ("", "Vul een BSN in, of kies een inwoner uit de lijst."),
+    ],
+)
+def test_demo_login_explains_an_invalid_bsn(client, demo_mode, typed, message):
+    response = client.post("/inloggen/demo", {"resident": "anders", "bsn": typed})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert '<a href="#id_bsn">' in html
+    assert SESSION_KEY not in client.session
+    assert not Resident.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_login_requires_a_choice(client, demo_mode):
+    html = client.post("/inloggen/demo", {}).content.decode()
+    assert '<a href="#id_resident_0">' in html
+
+
+@pytest.mark.django_db
+def test_demo_login_rejects_a_value_outside_the_list(client, demo_mode):
+    response = client.post("/inloggen/demo", {"resident": "999910036"})
+    assert response.status_code == 200
+    assert SESSION_KEY not in client.session
+
+
+@pytest.mark.django_db
+def test_resident_login_page_links_to_demo_login_in_demo_mode(client, demo_mode):
+    html = client.get("/inloggen").content.decode()
+    assert 'href="/inloggen/demo"' in html
