@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "stadhuis.privacy",
     "stadhuis.accounts",
     "stadhuis.cases",
+    "stadhuis.participation",
+    "stadhuis.dossier",
     "stadhuis.web",
     "stadhuis.api",
     "stadhuis.demo",

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DossierConfig(AppConfig):
+    name = "stadhuis.dossier"
+    label = "dossier"
+    verbose_name = _("Burgerdossier")
