@@ -187,6 +187,9 @@ class Case(models.Model):
             models.Index(fields=["department", "closed_at", "deadline"], name="case_queue"),
             models.Index(fields=["assignee", "closed_at", "deadline"], name="case_queue_mine"),
             models.Index(fields=["subject", "-created_at"], name="case_subject_newest"),
+            # The API list (newest first, filtered by type and open/closed) walks this
+            # index and stops after one page instead of sorting every case of the type.
+            models.Index(fields=["-created_at", "-id"], name="case_newest"),
         ]
         verbose_name = _("zaak")
         verbose_name_plural = _("zaken")
