@@ -13,7 +13,8 @@ import sys
 USAGE = """usage: stadhuis <command> [options]
 
 commands:
-  serve          run the web server (gunicorn): --bind, --workers
+  serve          run the web server (gunicorn): --bind, --workers, --threads,
+                 --worker-connections, --max-requests
   migrate        create or update the database
   demo           generate the demo city: --residents N --seed S
   verify-log     check the processing log's hash chain; non-zero exit when broken
@@ -33,7 +34,19 @@ def serve(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="stadhuis serve")
     parser.add_argument("--bind", default=os.environ.get("STADHUIS_BIND", "127.0.0.1:8000"))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("STADHUIS_WORKERS", "2")))
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("STADHUIS_THREADS", "4")))
+    parser.add_argument(
+        "--worker-connections",
+        type=int,
+        default=int(os.environ.get("STADHUIS_WORKER_CONNECTIONS", "0")),
+        help="connections one worker holds at a time (default: --threads)",
+    )
+    parser.add_argument(
+        "--max-requests",
+        type=int,
+        default=int(os.environ.get("STADHUIS_MAX_REQUESTS", "0")),
+        help="restart a worker after this many requests, with 10%% jitter (0: never)",
+    )
     parser.add_argument("--no-collectstatic", action="store_true")
     parser.add_argument(
         "--with-worker", action="store_true", help="also run the background worker (demo)"
@@ -46,14 +59,24 @@ def serve(argv: list[str]) -> int:
     django.setup()
     if not args.no_collectstatic:
         call_command("collectstatic", interactive=False, verbosity=0)
+    # gthread workers accept up to worker_connections keep-alive connections each (the
+    # default is 1000): one worker could then hold most clients and serve them on one
+    # core, under one GIL. Capped at the thread count, connections spread over workers.
     sys.argv = [
         "gunicorn",
         "--bind", args.bind,
         "--workers", str(args.workers),
         "--threads", str(args.threads),
+        "--worker-connections", str(args.worker_connections or args.threads),
         "--access-logfile", "-",
-        "stadhuis.wsgi:application",
     ]  # fmt: skip
+    if args.max_requests > 0:
+        # The jitter keeps the workers from restarting all at the same moment.
+        sys.argv += [
+            "--max-requests", str(args.max_requests),
+            "--max-requests-jitter", str(max(1, args.max_requests // 10)),
+        ]  # fmt: skip
+    sys.argv.append("stadhuis.wsgi:application")
     worker = None
     if args.with_worker:
         import subprocess
