@@ -317,6 +317,15 @@ MUNICIPALITY_NAME = env(
     "STADHUIS_MUNICIPALITY", "Gemeente Voorbeeldstad", help="Name shown on every page."
 )
 
+DOSSIER_SHOW_STAFF_NAMES = env_bool(
+    "STADHUIS_DOSSIER_SHOW_STAFF_NAMES",
+    False,
+    help="Show residents the names of staff who processed their data (else unit and role).",
+)
+ASSISTED_SESSION_MINUTES = env_int(
+    "STADHUIS_ASSISTED_SESSION_MINUTES", 30, help="How long an assisted-service session lasts."
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

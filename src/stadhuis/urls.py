@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("stadhuis.accounts.urls")),
     path("", include("stadhuis.privacy.urls")),
     path("", include("stadhuis.cases.urls")),
+    path("", include("stadhuis.participation.urls")),
+    path("", include("stadhuis.dossier.urls")),
     path("api/v1/", include("stadhuis.api.urls")),
     path("beheer/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

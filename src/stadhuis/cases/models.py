@@ -43,6 +43,8 @@ class CaseKind(models.TextChoices):
     OBJECTION = "objection", _("bezwaar")
     ACCESS_REQUEST = "access_request", _("inzageverzoek (AVG art. 15)")
     CORRECTION_REQUEST = "correction_request", _("correctieverzoek (AVG art. 16)")
+    ERASURE_REQUEST = "erasure_request", _("verwijderverzoek (AVG art. 17)")
+    PROCESSING_OBJECTION = "processing_objection", _("bezwaar tegen verwerking (AVG art. 21)")
 
 
 class CaseType(models.Model):
@@ -178,6 +180,9 @@ class Case(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     confidentiality = models.CharField(max_length=20, choices=Confidentiality.choices)
     escalated = models.BooleanField(default=False)
+    # Set when the retention period passed and the personal data was removed; the
+    # case itself stays (without the resident) for the public figures.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -190,6 +195,12 @@ class Case(models.Model):
             # The API list (newest first, filtered by type and open/closed) walks this
             # index and stops after one page instead of sorting every case of the type.
             models.Index(fields=["-created_at", "-id"], name="case_newest"),
+            # The retention job looks only at closed cases that still hold personal data.
+            models.Index(
+                fields=["closed_at"],
+                name="case_retention_due",
+                condition=models.Q(closed_at__isnull=False, anonymised_at__isnull=True),
+            ),
         ]
         verbose_name = _("zaak")
         verbose_name_plural = _("zaken")

@@ -12,11 +12,15 @@ import base64
 import binascii
 import datetime as dt
 import json
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +29,7 @@ from stadhuis.cases.models import (
     Case,
     CaseDocument,
     CaseEvent,
+    CaseKind,
     CaseMessage,
     CaseStatus,
     CaseType,
@@ -174,15 +179,50 @@ def work_queue_cases(actor: Actor, filters: QueueFilter) -> QuerySet:
     return cases
 
 
-def queue_case_types() -> list[tuple[str, str]]:
-    """(code, name) of the current case types, for the filter."""
+# The filter's options (case types, status codes) are cached per process for at most
+# OPTIONS_TTL seconds, and dropped at once in the process that saves or deletes a case
+# type or status type. They only fill the form's choices; the queue itself always
+# filters in the database by code. A code missing from a stale list is not refused:
+# the view then reads the options afresh (``fresh=True``). A stale list can therefore
+# only show an outdated option list, never give a wrong result.
+OPTIONS_TTL = 60.0
+_options: dict[str, tuple[float, list[tuple[str, str]]]] = {}
+_options_lock = threading.Lock()
+
+
+def _cached_options(
+    key: str, load: Callable[[], list[tuple[str, str]]], fresh: bool
+) -> list[tuple[str, str]]:
+    now = time.monotonic()
+    hit = _options.get(key)
+    if not fresh and hit is not None and now - hit[0] < OPTIONS_TTL:
+        return hit[1]
+    value = load()
+    with _options_lock:
+        _options[key] = (now, value)
+    return value
+
+
+def forget_queue_options(**_kwargs) -> None:
+    """Drop the cached filter options of this process (on every catalogue change)."""
+    with _options_lock:
+        _options.clear()
+
+
+for _model in (CaseType, StatusType):
+    post_save.connect(forget_queue_options, sender=_model, dispatch_uid=f"queue-{_model.__name__}")
+    post_delete.connect(
+        forget_queue_options, sender=_model, dispatch_uid=f"queue-del-{_model.__name__}"
+    )
+
+
+def _load_case_types() -> list[tuple[str, str]]:
     return list(
         CaseType.objects.filter(is_current=True).order_by("name").values_list("code", "name")
     )
 
 
-def queue_status_codes() -> list[tuple[str, str]]:
-    """(code, name) of the status codes in use by current case types, for the filter."""
+def _load_status_codes() -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     for code, name in (
         StatusType.objects.filter(case_type__is_current=True)
@@ -191,6 +231,16 @@ def queue_status_codes() -> list[tuple[str, str]]:
     ):
         seen.setdefault(code, name)
     return list(seen.items())
+
+
+def queue_case_types(*, fresh: bool = False) -> list[tuple[str, str]]:
+    """(code, name) of the current case types, for the filter (cached, see above)."""
+    return _cached_options("case_types", _load_case_types, fresh)
+
+
+def queue_status_codes(*, fresh: bool = False) -> list[tuple[str, str]]:
+    """(code, name) of the status codes in use by current case types, for the filter."""
+    return _cached_options("status_codes", _load_status_codes, fresh)
 
 
 # --- Case page -------------------------------------------------------------------------
@@ -442,3 +492,35 @@ def published_figures(*, years: int = YEARS_SHOWN) -> list[PublishedYear]:
             )
         published.append(PublishedYear(year.year, ombudsman, types))
     return published
+
+
+# --- Data-subject requests (the privacy officer's queue) ------------------------------
+
+GDPR_KINDS = (
+    CaseKind.ACCESS_REQUEST,
+    CaseKind.CORRECTION_REQUEST,
+    CaseKind.ERASURE_REQUEST,
+    CaseKind.PROCESSING_OBJECTION,
+)
+
+
+def gdpr_requests(*, cursor: str | None = None, size: int = PAGE_SIZE) -> Page:
+    """Open access, correction, erasure and objection requests, by deadline (one query)."""
+    cases = (
+        Case.objects.filter(closed_at__isnull=True, case_type__kind__in=GDPR_KINDS)
+        .select_related("case_type", "status", "assignee")
+        .only(
+            "reference",
+            "deadline",
+            "received_on",
+            "suspended_since",
+            "extended",
+            "case_type__name",
+            "case_type__kind",
+            "status__name",
+            "assignee__username",
+            "assignee__first_name",
+            "assignee__last_name",
+        )
+    )
+    return _keyset(cases, ("deadline", "id"), cursor, (dt.date, int), size)

@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -38,7 +39,7 @@ from stadhuis.cases.models import (
     ResultType,
     StatusType,
 )
-from stadhuis.cases.uploads import clean_upload
+from stadhuis.cases.uploads import CleanUpload, clean_upload
 from stadhuis.core.context import Actor, ActorKind
 from stadhuis.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from stadhuis.core.roles import Role, require_role
@@ -872,3 +873,137 @@ def case_type_create(*, actor: Actor, spec: dict) -> CaseType:
             ResultType(case_type=case_type, **result) for result in results
         )
     return case_type
+
+
+# --- Retention -------------------------------------------------------------------------
+
+RETENTION_ACTOR = Actor.system("bewaartermijn")
+
+
+def _anonymise(case: Case, now: dt.datetime) -> None:
+    """Remove the personal data of one case; keep what the public figures count.
+
+    The case history is append-only for everyone else; the end of the retention period
+    is the one moment it is emptied (the law's erasure duty outranks our history).
+    """
+    _log(RETENTION_ACTOR, case, Action.DELETE)
+    for document in case.documents.all():
+        document.file.delete(save=False)
+    case.documents.all().delete()
+    case.messages.all().delete()
+    case.notes.all().delete()
+    case.feedback.all().delete()
+    case.notifications.all().delete()
+    CaseEvent.objects.filter(case=case).update(data={}, actor_user=None)
+    CaseStatus.objects.filter(case=case).update(explanation="")
+    Escalation.objects.filter(case=case).update(
+        reason="", findings="", recommendation="", city_response=""
+    )
+    Case.objects.filter(pk=case.pk).update(
+        subject="",
+        contact_email="",
+        contact_postcode="",
+        description="",
+        answers={},
+        address="",
+        latitude=None,
+        longitude=None,
+        anonymised_at=now,
+        version=F("version") + 1,
+    )
+
+
+def cases_retention_apply(*, now: dt.datetime | None = None, batch: int = 200) -> int:
+    """Anonymise closed cases whose retention period (from the register) has passed.
+
+    Per processing activity: ``retention_days`` after closing. Each case in its own
+    transaction, its deletion logged for its subject; running twice does nothing more.
+    Returns the number of cases anonymised.
+    """
+    now = now or timezone.now()
+    done = 0
+    codes = set(CaseType.objects.values_list("processing_activity", flat=True))
+    periods = dict(
+        ProcessingActivity.objects.filter(
+            code__in=codes, current_version__retention_days__isnull=False
+        ).values_list("code", "current_version__retention_days")
+    )
+    for code, days in periods.items():
+        cutoff = now - dt.timedelta(days=days)
+        while True:
+            ids = list(
+                Case.objects.filter(
+                    case_type__processing_activity=code,
+                    closed_at__lt=cutoff,
+                    anonymised_at__isnull=True,
+                ).values_list("pk", flat=True)[:batch]
+            )
+            if not ids:
+                break
+            for pk in ids:
+                with transaction.atomic():
+                    case = (
+                        Case.objects.select_for_update()
+                        .select_related("case_type")
+                        .filter(pk=pk, anonymised_at__isnull=True)
+                        .first()
+                    )
+                    if case is None:  # another worker was first
+                        continue
+                    _anonymise(case, now)
+                    done += 1
+    return done
+
+
+# --- Documents the city makes -------------------------------------------------------------
+
+GENERATED_TYPES = {"application/json": "json", "text/plain": "txt"}
+
+
+def case_attach_generated(
+    *, actor: Actor, case: Case, name: str, content_type: str, data: bytes
+) -> CaseDocument:
+    """A handler adds a document the system generated (say, the answer to an access
+    request, made from the dossier). Not an upload: only our own JSON or text."""
+    _require_handler_or_privacy(actor, case)
+    extension = GENERATED_TYPES.get(content_type)
+    if extension is None:
+        raise InvalidInput(_("Dit soort document kan niet worden toegevoegd."))
+    stem = "".join(ch for ch in name if ch.isalnum() or ch in "-_")[:80] or "document"
+    upload = CleanUpload(
+        content=ContentFile(data),
+        name=f"{stem}.{extension}",
+        content_type=content_type,
+        size=len(data),
+        location_removed=False,
+    )
+    with transaction.atomic():
+        document = _store_document(case, actor, upload)
+        _log(actor, case, Action.UPDATE, "document")
+    return document
+
+
+def _require_handler_or_privacy(actor: Actor, case: Case) -> None:
+    if actor.kind == ActorKind.STAFF and actor.has_role(Role.PRIVACY_OFFICER):
+        return
+    _require_handler(actor, case)
+
+
+# --- For other apps: which case type handles a kind of request ------------------------------
+
+
+def current_case_type_code(kind: str) -> str | None:
+    """The code of the current, published case type of this kind (the first by name)."""
+    return (
+        CaseType.objects.filter(kind=kind, is_current=True, published_at__isnull=False)
+        .order_by("name")
+        .values_list("code", flat=True)
+        .first()
+    )
+
+
+def answers_for(code: str, answers: dict) -> dict:
+    """Only the answers that the current version of this case type asks for."""
+    case_type = CaseType.objects.filter(code=code, is_current=True).only("questions").first()
+    asked = {q["name"] for q in case_type.questions} if case_type else set()
+    return {name: value for name, value in answers.items() if name in asked}

@@ -15,4 +15,6 @@ PERIODIC = [
     PeriodicJob(
         name="prune-lookup-attempts", every_seconds=3600, run=services.lookup_attempts_prune
     ),
+    # Idempotent: a case is anonymised once; later runs find nothing more to do.
+    PeriodicJob(name="apply-retention", every_seconds=3600, run=services.cases_retention_apply),
 ]

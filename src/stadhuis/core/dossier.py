@@ -52,10 +52,12 @@ class Section:
     """What one app holds on residents.
 
     ``records(subject)`` returns the subject's records, newest first, in a fixed
-    number of queries however many there are. ``describe(object_type, ids)`` is
-    optional: for processing-log entries about this app's objects it returns
-    ``{object_id: (label, url)}`` so "who processed my data" can name and link the
-    case or ballot an entry concerned.
+    number of queries however many there are. ``describe(subject, object_type, ids)``
+    is optional: for the subject's processing-log entries about this app's objects
+    (``object_types``) it returns ``{object_id: (label, url)}`` so "who processed my
+    data" can name and link the case or idea an entry concerned; ``object_type`` is the
+    one type asked about, or "" when ids of several of its types are asked at once. It
+    must only name objects that belong to ``subject``.
     """
 
     key: str
@@ -64,4 +66,4 @@ class Section:
     models: tuple[str, ...]
     records: Callable[[str], list[Record]]
     object_types: tuple[str, ...] = ()
-    describe: Callable[[str, Iterable[str]], dict[str, tuple[str, str]]] | None = None
+    describe: Callable[[str, str, Iterable[str]], dict[str, tuple[str, str]]] | None = None

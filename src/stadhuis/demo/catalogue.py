@@ -295,4 +295,91 @@ CASE_TYPES = [
             },
         ],
     },
+    {
+        "code": "avg-bezwaar",
+        "kind": "processing_objection",
+        "name": _("Bezwaar tegen het gebruik van uw gegevens (AVG artikel 21)"),
+        "explanation": _(
+            "Gebruikt de gemeente uw gegevens voor een taak van algemeen belang, en wilt u "
+            "dat niet? Maak bezwaar. De gemeente stopt, tenzij zij zwaarwegende redenen "
+            "heeft. U krijgt binnen een maand antwoord."
+        ),
+        "processing_activity": "avg-verzoeken",
+        "confidentiality": "vertrouwelijk",
+        "department": "Privacy en Informatiebeveiliging",
+        "term_amount": 1,
+        "term_unit": "months",
+        "can_extend": True,
+        "extension_amount": 2,
+        "extension_unit": "months",
+        "questions": [
+            {
+                "name": "gegeven",
+                "label": _("Tegen welk gebruik van uw gegevens maakt u bezwaar?"),
+                "kind": "text",
+                "required": True,
+            },
+        ],
+        "statuses": _flow(
+            received=_("We hebben uw bezwaar ontvangen."),
+            working=_("We wegen uw bezwaar af tegen de reden om uw gegevens te gebruiken."),
+            done=_("We hebben besloten over uw bezwaar."),
+        ),
+        "results": [
+            {
+                "code": "gestopt",
+                "name": _("Gestopt"),
+                "resident_text": _("We gebruiken uw gegevens hier niet meer voor."),
+            },
+            {
+                "code": "afgewezen",
+                "name": _("Afgewezen"),
+                "resident_text": _(
+                    "We hebben zwaarwegende redenen om door te gaan. We leggen uit welke."
+                ),
+            },
+        ],
+    },
+    {
+        "code": "avg-verwijdering",
+        "kind": "erasure_request",
+        "name": _("Uw gegevens laten verwijderen (AVG artikel 17)"),
+        "explanation": _(
+            "Vraag de gemeente gegevens te verwijderen die zij niet meer nodig heeft, of "
+            "die zij met uw toestemming gebruikte. U krijgt binnen een maand antwoord."
+        ),
+        "processing_activity": "avg-verzoeken",
+        "confidentiality": "vertrouwelijk",
+        "department": "Privacy en Informatiebeveiliging",
+        "term_amount": 1,
+        "term_unit": "months",
+        "can_extend": True,
+        "extension_amount": 2,
+        "extension_unit": "months",
+        "questions": [
+            {
+                "name": "gegeven",
+                "label": _("Welke gegevens wilt u laten verwijderen?"),
+                "kind": "text",
+                "required": True,
+            },
+        ],
+        "statuses": _flow(
+            received=_("We hebben uw verzoek ontvangen."),
+            working=_("We kijken of we de gegevens mogen verwijderen."),
+            done=_("We hebben besloten over uw verzoek."),
+        ),
+        "results": [
+            {
+                "code": "verwijderd",
+                "name": _("Verwijderd"),
+                "resident_text": _("We hebben de gegevens verwijderd."),
+            },
+            {
+                "code": "afgewezen",
+                "name": _("Afgewezen"),
+                "resident_text": _("We moeten de gegevens bewaren. We leggen uit waarom."),
+            },
+        ],
+    },
 ]

@@ -329,3 +329,35 @@ class LogBlock(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("log blocks are append-only")
+
+
+class Consent(models.Model):
+    """A resident's consent for an optional processing (AVG art. 6 lid 1 a, art. 7).
+
+    One row per giving; withdrawing sets ``withdrawn_at`` on the open row, so the
+    history of giving and withdrawing stays visible. At most one open consent per
+    resident and activity (a partial unique constraint). Services that process under
+    consent call ``privacy.services.require_consent`` first: a withdrawal takes effect
+    at the very next processing.
+    """
+
+    subject = models.CharField(max_length=64)
+    activity = models.ForeignKey(ProcessingActivity, on_delete=models.PROTECT, related_name="+")
+    given_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("toestemming")
+        verbose_name_plural = _("toestemmingen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "activity"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="consent_one_open",
+            )
+        ]
+        indexes = [models.Index(fields=["subject", "activity"], name="consent_subject")]
+
+    def __str__(self) -> str:
+        state = "withdrawn" if self.withdrawn_at else "given"
+        return f"consent {self.activity_id} {state}"

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 
 from stadhuis.privacy.models import (
     DPIA,
+    Consent,
     DPIAStatus,
+    LegalBasis,
     LogBlock,
     ProcessingActivity,
+    ProcessingActivityVersion,
     Processor,
 )
 
@@ -60,3 +66,52 @@ def processors() -> QuerySet[Processor]:
 def log_head() -> LogBlock | None:
     """The last sealed block of the processing log (its hash anchors the whole chain)."""
     return LogBlock.objects.order_by("-number").first()
+
+
+def current_versions(codes) -> dict[str, ProcessingActivityVersion]:
+    """The version in force of each activity code, with its processors (two queries)."""
+    versions = (
+        ProcessingActivityVersion.objects.filter(
+            activity__code__in=set(codes), activity__current_version=F("pk")
+        )
+        .select_related("activity")
+        .prefetch_related(Prefetch("processors", queryset=Processor.objects.order_by("name")))
+    )
+    return {version.activity.code: version for version in versions}
+
+
+def retention_days(codes) -> dict[str, int | None]:
+    """Retention period in days of each activity in force (None: no fixed period)."""
+    rows = ProcessingActivity.objects.filter(code__in=set(codes)).values_list(
+        "code", "current_version__retention_days"
+    )
+    return dict(rows)
+
+
+@dataclass(frozen=True)
+class ConsentItem:
+    """An optional processing (legal basis: consent) and where the resident stands."""
+
+    activity: ProcessingActivity
+    given_at: dt.datetime | None  # the open consent, if any
+    history: list[Consent]
+
+
+def consents_for(subject: str) -> list[ConsentItem]:
+    """Every active consent-based activity, with the subject's consents (two queries)."""
+    activities = list(
+        ProcessingActivity.objects.filter(
+            is_active=True, current_version__legal_basis=LegalBasis.CONSENT
+        )
+        .select_related("current_version")
+        .order_by("code")
+    )
+    history: dict[int, list[Consent]] = {}
+    for consent in Consent.objects.filter(subject=subject).order_by("-given_at", "-id"):
+        history.setdefault(consent.activity_id, []).append(consent)
+    items = []
+    for activity in activities:
+        mine = history.get(activity.pk, [])
+        open_ = next((c for c in mine if c.withdrawn_at is None), None)
+        items.append(ConsentItem(activity, open_.given_at if open_ else None, mine))
+    return items

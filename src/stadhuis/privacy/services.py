@@ -14,9 +14,11 @@ from stadhuis.core.context import Actor, ActorKind, TraceContext, current_trace
 from stadhuis.core.errors import InvalidInput, NotAllowed, NotFound
 from stadhuis.core.roles import Role, require_role
 from stadhuis.privacy import chain
+from stadhuis.privacy.activities import CONSENTS as CONSENT_ACTIVITY
 from stadhuis.privacy.models import (
     DPIA,
     Action,
+    Consent,
     Outcome,
     ProcessingActivity,
     ProcessingActivityVersion,
@@ -289,3 +291,91 @@ def require_approved_dpia(activity: str) -> DPIA:
 def seal_log() -> int:
     """Seal committed log entries into chained blocks (the worker calls this)."""
     return chain.seal()
+
+
+# --- Consents ------------------------------------------------------------------------
+
+
+class ConsentMissing(NotAllowed):
+    code = "consent-missing"
+
+
+def _consent_activity(code: str) -> ProcessingActivity:
+    activity = (
+        ProcessingActivity.objects.filter(code=code, is_active=True)
+        .select_related("current_version")
+        .first()
+    )
+    if activity is None or activity.current_version is None:
+        raise NotFound(_("Deze verwerking bestaat niet (meer)."))
+    if activity.current_version.legal_basis != "consent":
+        raise InvalidInput(_("Voor deze verwerking is geen toestemming nodig of mogelijk."))
+    return activity
+
+
+def _require_self(actor: Actor) -> None:
+    if actor.kind != ActorKind.RESIDENT or not actor.subject:
+        raise NotAllowed(_("Alleen uzelf kunt toestemming geven of intrekken."))
+
+
+def consent_give(*, actor: Actor, activity: str) -> Consent:
+    """The resident consents to an optional processing. Giving twice changes nothing."""
+    _require_self(actor)
+    target = _consent_activity(activity)
+    with transaction.atomic():
+        existing = (
+            Consent.objects.select_for_update()
+            .filter(subject=actor.subject, activity=target, withdrawn_at__isnull=True)
+            .first()
+        )
+        if existing is not None:
+            return existing
+        consent = Consent.objects.create(subject=actor.subject, activity=target)
+        record_processing(
+            actor=actor,
+            activity=activity,
+            action=Action.CREATE,
+            subjects=[actor.subject],
+            object_type="toestemming",
+            object_id=str(consent.pk),
+        )
+    return consent
+
+
+def consent_withdraw(*, actor: Actor, activity: str) -> bool:
+    """Withdraw at once, as easily as it was given. False when there was nothing to withdraw."""
+    _require_self(actor)
+    target = ProcessingActivity.objects.filter(code=activity).first()
+    if target is None:
+        raise NotFound(_("Deze verwerking bestaat niet (meer)."))
+    with transaction.atomic():
+        consent = (
+            Consent.objects.select_for_update()
+            .filter(subject=actor.subject, activity=target, withdrawn_at__isnull=True)
+            .first()
+        )
+        if consent is None:
+            return False
+        consent.withdrawn_at = timezone.now()
+        consent.save(update_fields=["withdrawn_at"])
+        # Logged under the register's own activity: the activity itself may already be
+        # switched off, and withdrawing must work even then.
+        record_processing(
+            actor=actor,
+            activity=CONSENT_ACTIVITY,
+            action=Action.UPDATE,
+            subjects=[actor.subject],
+            object_type="toestemming",
+            object_id=str(consent.pk),
+        )
+    return True
+
+
+def require_consent(*, subject: str, activity: str) -> None:
+    """The consent gate: a service that processes under consent calls this first."""
+    if not Consent.objects.filter(
+        subject=subject, activity__code=activity, withdrawn_at__isnull=True
+    ).exists():
+        raise ConsentMissing(
+            _("Hiervoor is uw toestemming nodig. U kunt die geven bij Mijn gegevens.")
+        )

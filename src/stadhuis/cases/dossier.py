@@ -1,0 +1,243 @@
+"""What track & trace holds on a resident, for the burgerdossier (see ``core.dossier``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from stadhuis.cases.models import (
+    Case,
+    CaseDocument,
+    CaseMessage,
+    Escalation,
+    Feedback,
+    InternalNote,
+)
+from stadhuis.core.dossier import Field, Record, Section
+from stadhuis.privacy.queries import retention_days
+
+# Object types the cases app writes into the processing log; their object id is the
+# case reference.
+OBJECT_TYPES = (
+    "zaak",
+    "zaken",
+    "status",
+    "document",
+    "documentlijst",
+    "bericht",
+    "reactie",
+    "notitie",
+    "ombudsmanoordeel",
+    "reactie-gemeente",
+    "e-mail",
+)
+
+
+def _day(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    return date_format(value, "j F Y")
+
+
+def _answers(questions: list[dict], answers: dict) -> list[Field]:
+    labels = {q.get("name"): q.get("label", q.get("name")) for q in questions}
+    fields = []
+    for name, value in answers.items():
+        if value in ("", None, [], False):
+            continue
+        if isinstance(value, list):
+            value = ", ".join(_(str(v)) for v in value)
+        elif value is True:
+            value = _("ja")
+        fields.append(Field(_(labels.get(name, name)), _(str(value))))
+    return fields
+
+
+def records(subject: str) -> list[Record]:
+    """One record per case, newest first, in six queries however many cases there are."""
+    if not subject:
+        return []
+    cases = list(
+        Case.objects.filter(subject=subject)
+        .select_related("case_type", "status", "result")
+        .only(
+            "reference",
+            "description",
+            "answers",
+            "contact_email",
+            "contact_postcode",
+            "address",
+            "latitude",
+            "longitude",
+            "received_on",
+            "deadline",
+            "closed_at",
+            "created_at",
+            "escalated",
+            "case_type__name",
+            "case_type__questions",
+            "case_type__processing_activity",
+            "status__name",
+            "result__name",
+        )
+        .order_by("-created_at", "-id")
+    )
+    if not cases:
+        return []
+    ids = [case.pk for case in cases]
+    messages: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in (
+        CaseMessage.objects.filter(case_id__in=ids)
+        .values("case_id", "direction")
+        .annotate(n=Count("id"))
+    ):
+        messages[row["case_id"]][row["direction"]] = row["n"]
+    documents: dict[int, list[str]] = defaultdict(list)
+    for case_id, name in (
+        CaseDocument.objects.filter(case_id__in=ids)
+        .order_by("at", "id")
+        .values_list("case_id", "original_name")
+    ):
+        documents[case_id].append(name)
+    feedback: dict[int, Feedback] = {}
+    for item in Feedback.objects.filter(case_id__in=ids).order_by("at"):
+        feedback[item.case_id] = item  # the latest counts
+    notes = dict(
+        InternalNote.objects.filter(case_id__in=ids)
+        .values("case_id")
+        .annotate(n=Count("id"))
+        .values_list("case_id", "n")
+    )
+    escalations = {
+        e.case_id: e
+        for e in Escalation.objects.filter(case_id__in=[c.pk for c in cases if c.escalated])
+    }
+    keep = retention_days({case.case_type.processing_activity for case in cases})
+    result = []
+    for case in cases:
+        fields = [
+            Field(_("Omschrijving"), case.description),
+            *_answers(case.case_type.questions, case.answers),
+        ]
+        if case.address:
+            fields.append(Field(_("Adres"), case.address))
+        if case.latitude is not None and case.longitude is not None:
+            fields.append(Field(_("Plek op de kaart"), f"{case.latitude}, {case.longitude}"))
+        if case.contact_email:
+            fields.append(Field(_("E-mailadres"), case.contact_email))
+        if case.contact_postcode:
+            fields.append(Field(_("Postcode"), case.contact_postcode))
+        fields += [
+            Field(_("Ontvangen op"), _day(case.received_on), correctable=False),
+            Field(_("Status"), case.status.name, correctable=False),
+        ]
+        if case.result_id:
+            fields.append(Field(_("Resultaat"), case.result.name, correctable=False))
+        sent = messages[case.pk]
+        if sent:
+            fields.append(
+                Field(
+                    _("Berichten"),
+                    _("%(mine)d van u, %(city)d van de gemeente")
+                    % {
+                        "mine": sent.get(CaseMessage.Direction.FROM_RESIDENT, 0),
+                        "city": sent.get(CaseMessage.Direction.TO_RESIDENT, 0),
+                    },
+                    correctable=False,
+                )
+            )
+        if documents[case.pk]:
+            fields.append(Field(_("Documenten"), ", ".join(documents[case.pk])))
+        if case.pk in feedback:
+            given = feedback[case.pk]
+            verdict = _("tevreden") if given.satisfied else _("niet tevreden")
+            fields.append(
+                Field(_("Uw reactie"), f"{verdict}: {given.text}" if given.text else verdict)
+            )
+        if case.pk in escalations:
+            escalation = escalations[case.pk]
+            fields.append(Field(_("Uw klacht bij de ombudsman"), escalation.reason))
+            if escalation.recommendation:
+                fields.append(
+                    Field(
+                        _("Aanbeveling van de ombudsman"),
+                        escalation.recommendation,
+                        correctable=False,
+                    )
+                )
+        if notes.get(case.pk):
+            fields.append(
+                Field(
+                    _("Interne notities van medewerkers"),
+                    _(
+                        "%(count)d. U krijgt ze met een inzageverzoek; de privacy officer "
+                        "haalt er dan eerst gegevens van anderen uit."
+                    )
+                    % {"count": notes[case.pk]},
+                    correctable=False,
+                )
+            )
+        days = keep.get(case.case_type.processing_activity)
+        until = None
+        if case.closed_at is not None and days is not None:
+            until = timezone.localtime(case.closed_at).date() + dt.timedelta(days=days)
+        result.append(
+            Record(
+                object_type="zaak",
+                object_id=case.reference,
+                title=f"{case.case_type.name} {case.reference}",
+                activity=case.case_type.processing_activity,
+                source=_("Door u ingediend; status en resultaat van de gemeente"),
+                created_at=case.created_at,
+                fields=fields,
+                retained_until=until,
+                url=reverse("cases:case_detail", args=[case.reference]),
+            )
+        )
+    return result
+
+
+def describe(subject: str, object_type: str, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Name and link the subject's cases that processing-log entries concern (one query)."""
+    rows = Case.objects.filter(subject=subject, reference__in=set(ids)).values_list(
+        "reference", "case_type__name"
+    )
+    return {
+        reference: (f"{name} {reference}", reverse("cases:case_detail", args=[reference]))
+        for reference, name in rows
+    }
+
+
+SECTIONS = [
+    Section(
+        key="zaken",
+        title=gettext_lazy("Uw aanvragen, meldingen en klachten"),
+        description=gettext_lazy(
+            "Wat u aan de gemeente vroeg of meldde, en wat de gemeente daarmee deed."
+        ),
+        models=(
+            "cases.Case",
+            "cases.CaseStatus",
+            "cases.CaseEvent",
+            "cases.CaseMessage",
+            "cases.InternalNote",
+            "cases.CaseDocument",
+            "cases.Feedback",
+            "cases.Escalation",
+            "cases.Notification",
+        ),
+        records=records,
+        object_types=OBJECT_TYPES,
+        describe=describe,
+    )
+]

@@ -1,0 +1,210 @@
+"""The dossier export: one documented JSON schema, and the data for the readable version.
+
+The schema is defined here with pydantic, so the document published at
+``docs/dossier-export.schema.json`` (``stadhuis dossier-schema`` writes it; a test
+fails when it is stale) and the export itself cannot drift apart: a test validates a
+real export against these models. The processing log can hold tens of thousands of
+entries, so the export streams it as plain dicts instead of building a model per entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+from pydantic import BaseModel, ConfigDict, Field
+
+from stadhuis.dossier import queries
+from stadhuis.privacy.models import ProcessingActivityVersion, ProcessingLogEntry
+from stadhuis.privacy.queries import current_versions
+
+SCHEMA_ID = "https://stadhuis.eu/schemas/dossier-export/v1.json"
+SCHEMA_VERSION = "1.0"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ExportField(_Model):
+    label: str
+    value: str
+
+
+class ExportActivity(_Model):
+    """The processing activity as the register describes it now."""
+
+    code: str
+    name: str
+    purpose: str
+    legal_basis: str = Field(description="AVG art. 6 ground: consent, contract, ...")
+    legal_basis_detail: str
+    recipients: list[str]
+    processors: list[str]
+    retention: str
+
+
+class ExportRecord(_Model):
+    object_type: str
+    object_id: str
+    title: str
+    source: str
+    created_at: dt.datetime
+    retained_until: dt.date | None
+    activity: ExportActivity | None
+    fields: list[ExportField]
+
+
+class ExportSection(_Model):
+    key: str
+    title: str
+    records: list[ExportRecord]
+
+
+class ExportLogEntry(_Model):
+    """One processing of your data (after the Logboek Dataverwerkingen fields)."""
+
+    occurred_at: dt.datetime
+    trace_id: str
+    activity: str = Field(description="Code of the processing activity")
+    activity_version: int
+    action: str = Field(description="read, create, update, delete, export or share")
+    object_type: str
+    object_id: str
+    outcome: str
+    actor_kind: str = Field(description="resident, staff, application or system")
+    actor_unit: str
+    actor_role: str
+    assisted: bool = Field(description="Done for you by a staff member, with your consent")
+
+
+class DossierExport(_Model):
+    """Everything the municipality holds on one resident, and every processing of it."""
+
+    schema_: str = Field(alias="$schema")
+    version: str
+    municipality: str
+    generated_at: dt.datetime
+    subject: str = Field(description="Your pseudonym: how the municipality's systems know you")
+    sections: list[ExportSection]
+    activities: dict[str, ExportActivity] = Field(
+        description="The processing activities in the log, by code, as registered now"
+    )
+    processing_log: list[ExportLogEntry]
+
+
+def _activity(version: ProcessingActivityVersion | None) -> dict | None:
+    if version is None:
+        return None
+    return {
+        "code": version.activity.code,
+        "name": version.name,
+        "purpose": version.purpose,
+        "legal_basis": version.legal_basis,
+        "legal_basis_detail": version.legal_basis_detail,
+        "recipients": list(version.recipients),
+        "processors": [p.name for p in version.processors.all()],
+        "retention": version.retention_description,
+    }
+
+
+def _sections(subject: str) -> list[dict]:
+    return [
+        {
+            "key": view.section.key,
+            "title": str(view.section.title),
+            "records": [
+                {
+                    "object_type": item.record.object_type,
+                    "object_id": item.record.object_id,
+                    "title": item.record.title,
+                    "source": item.record.source,
+                    "created_at": item.record.created_at,
+                    "retained_until": item.record.retained_until,
+                    "activity": _activity(item.activity),
+                    "fields": [{"label": f.label, "value": f.value} for f in item.record.fields],
+                }
+                for item in view.records
+            ],
+        }
+        for view in queries.overview(subject)
+    ]
+
+
+LOG_COLUMNS = (
+    "occurred_at",
+    "trace_id",
+    "activity_version__activity__code",
+    "activity_version__version",
+    "action",
+    "object_type",
+    "object_id",
+    "outcome",
+    "actor_kind",
+    "actor_unit",
+    "actor_role",
+    "audit__assisted_resident",
+)
+
+
+def _log_entries(subject: str) -> Iterator[dict]:
+    rows = (
+        ProcessingLogEntry.objects.filter(subject=subject)
+        .order_by("-id")
+        .values_list(*LOG_COLUMNS)
+        .iterator(chunk_size=5000)
+    )
+    for row in rows:
+        yield {
+            "occurred_at": row[0],
+            "trace_id": row[1],
+            "activity": row[2],
+            "activity_version": row[3],
+            "action": row[4],
+            "object_type": row[5],
+            "object_id": row[6],
+            "outcome": row[7],
+            "actor_kind": row[8],
+            "actor_unit": row[9],
+            "actor_role": row[10],
+            "assisted": bool(row[11]),
+        }
+
+
+def _log_activities(subject: str) -> dict[str, dict]:
+    codes = set(
+        ProcessingActivityVersion.objects.filter(
+            pk__in=ProcessingLogEntry.objects.filter(subject=subject).values("activity_version")
+        ).values_list("activity__code", flat=True)
+    )
+    versions = current_versions(codes)
+    return {code: _activity(version) for code, version in sorted(versions.items())}
+
+
+def build(subject: str) -> dict:
+    """The whole export as plain data (what the JSON file holds)."""
+    return {
+        "$schema": SCHEMA_ID,
+        "version": SCHEMA_VERSION,
+        "municipality": settings.MUNICIPALITY_NAME,
+        "generated_at": timezone.now(),
+        "subject": subject,
+        "sections": _sections(subject),
+        "activities": _log_activities(subject),
+        "processing_log": list(_log_entries(subject)),
+    }
+
+
+def to_json(data: dict) -> bytes:
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1).encode()
+
+
+def json_schema() -> dict:
+    schema = DossierExport.model_json_schema(by_alias=True)
+    schema["$id"] = SCHEMA_ID
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

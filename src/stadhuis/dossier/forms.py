@@ -1,0 +1,105 @@
+"""Forms of the burgerdossier: they check the shape of the input; services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from stadhuis.cases.forms_resident import ServiceErrorsMixin
+from stadhuis.dossier.models import AssistedSession
+from stadhuis.privacy.models import Action
+
+
+class LogFilterForm(forms.Form):
+    """Filter "who processed my data" by period, activity and action (GET)."""
+
+    since = forms.DateField(
+        label=_("Vanaf"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Vul een datum in, zoals 2026-03-31.")},
+    )
+    until = forms.DateField(
+        label=_("Tot en met"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Vul een datum in, zoals 2026-03-31.")},
+    )
+    activity = forms.ChoiceField(label=_("Waarvoor"), required=False)
+    action = forms.ChoiceField(
+        label=_("Wat er gebeurde"),
+        required=False,
+        choices=[("", _("Alles")), *list(Action.choices)],
+    )
+
+    def __init__(self, *args, activities: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].choices = [("", _("Alles")), *activities]
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("Deze datum ligt voor de datum bij 'Vanaf'."))
+        return cleaned
+
+
+class RightsRequestForm(ServiceErrorsMixin, forms.Form):
+    """Ask for correction, erasure, or object, about one data item."""
+
+    field_map = {"correct_value": "correct_value", "explanation": "explanation"}
+
+    correct_value = forms.CharField(
+        label=_("Wat is het juiste gegeven?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    explanation = forms.CharField(
+        label=_("Waarom vraagt u dit?"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, right: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if right != "correctie":
+            del self.fields["correct_value"]
+            self.fields["explanation"].required = True
+            self.fields["explanation"].error_messages["required"] = _("Leg kort uit waarom.")
+        else:
+            self.fields["correct_value"].required = True
+            self.fields["correct_value"].error_messages["required"] = _(
+                "Schrijf op wat het juiste gegeven is."
+            )
+            self.fields["explanation"].label = _("Toelichting (als u wilt)")
+
+
+class AssistedStartForm(ServiceErrorsMixin, forms.Form):
+    """Start helping a resident: who (BSN, checked with their ID), how, why, and consent."""
+
+    bsn = forms.CharField(
+        label=_("Burgerservicenummer (BSN) van de inwoner"),
+        help_text=_("Controleer eerst het identiteitsbewijs. 9 cijfers."),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": _("Vul het BSN van de inwoner in.")},
+    )
+    channel = forms.ChoiceField(
+        label=_("Hoe helpt u?"),
+        choices=AssistedSession.Channel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies hoe u de inwoner helpt.")},
+    )
+    reason = forms.CharField(
+        label=_("Waarmee helpt u de inwoner?"),
+        help_text=_("De inwoner leest dit later terug in het eigen dossier."),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Schrijf op waarmee u de inwoner helpt.")},
+    )
+    consent = forms.BooleanField(
+        label=_("De inwoner geeft toestemming dat ik meekijk en help"),
+        required=False,
+    )

@@ -1,0 +1,238 @@
+"""Every write of the burgerdossier: views and exports are logged, rights requests open
+cases, and assisted service is opened and closed here.
+
+The dossier is above the domain apps: it calls their services (``cases``) and reads
+their data only through the sections they register (``core.dossier``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stadhuis.accounts.services import resident_by_bsn
+from stadhuis.cases import services as cases
+from stadhuis.cases.queries_staff import staff_case
+from stadhuis.core.context import Actor, ActorKind
+from stadhuis.core.errors import InvalidInput, NotAllowed, NotFound
+from stadhuis.core.roles import Role, require_role
+from stadhuis.dossier import activities, export, queries
+from stadhuis.dossier.models import AssistedSession
+from stadhuis.privacy.models import Action
+from stadhuis.privacy.services import record_processing
+
+
+def _require_resident(actor: Actor) -> str:
+    """The subject the actor may see: only a resident (or someone helping them) themself."""
+    if actor.kind != ActorKind.RESIDENT or not actor.subject:
+        raise NotAllowed(_("Alleen uzelf kunt uw dossier bekijken."))
+    return actor.subject
+
+
+def dossier_view(*, actor: Actor, part: str) -> None:
+    """Log that the resident looked at (part of) their own dossier: they see it too."""
+    subject = _require_resident(actor)
+    with transaction.atomic():
+        record_processing(
+            actor=actor,
+            activity=activities.DOSSIER,
+            action=Action.READ,
+            subjects=[subject],
+            object_type="dossier",
+            object_id=part[:64],
+        )
+
+
+def dossier_export(*, actor: Actor) -> dict:
+    """Everything on the resident, as the export's plain data; the export is logged."""
+    subject = _require_resident(actor)
+    with transaction.atomic():
+        record_processing(
+            actor=actor,
+            activity=activities.DOSSIER,
+            action=Action.EXPORT,
+            subjects=[subject],
+            object_type="dossier",
+            object_id="export",
+        )
+        return export.build(subject)
+
+
+# --- Rights: correction, objection, erasure ----------------------------------------------
+
+RIGHT_KINDS = {
+    "correctie": cases.CaseKind.CORRECTION_REQUEST,
+    "bezwaar": cases.CaseKind.PROCESSING_OBJECTION,
+    "verwijderen": cases.CaseKind.ERASURE_REQUEST,
+    "inzage": cases.CaseKind.ACCESS_REQUEST,
+}
+
+
+def rights_request_submit(
+    *,
+    actor: Actor,
+    right: str,
+    section: str,
+    object_id: str,
+    item: str,
+    explanation: str,
+    correct_value: str = "",
+):
+    """Open a case of the right kind for a data item, so the resident follows it in
+    track & trace with its statutory term. Returns the case."""
+    subject = _require_resident(actor)
+    kind = RIGHT_KINDS.get(right)
+    if kind is None:
+        raise NotFound(_("Dit verzoek kent de gemeente niet."))
+    found = queries.find_record(subject, section, object_id)
+    if found is None:
+        raise NotFound(_("Dit gegeven staat niet in uw dossier."))
+    allowed = {
+        "correctie": found.rights.correct,
+        "bezwaar": found.rights.object,
+        "verwijderen": found.rights.erase,
+        "inzage": True,
+    }[right]
+    if not allowed:
+        raise NotAllowed(
+            _("Voor dit gegeven kan dat niet: de wet verplicht de gemeente het te gebruiken.")
+        )
+    if right == "correctie" and not correct_value.strip():
+        raise InvalidInput(_("Schrijf op wat het juiste gegeven is."), field="correct_value")
+    if not explanation.strip() and right != "correctie":
+        raise InvalidInput(_("Leg kort uit waarom."), field="explanation")
+    code = cases.current_case_type_code(kind)
+    if code is None:
+        raise NotFound(_("De gemeente kan dit verzoek nu niet online ontvangen. Bel ons."))
+    about = f"{found.record.title}: {item}" if item else found.record.title
+    answers = {"gegeven": about}
+    if right == "correctie":
+        answers["juist"] = correct_value.strip()
+    return cases.case_submit(
+        actor=actor,
+        case_type_code=code,
+        description=explanation.strip() or _("Verzoek om correctie"),
+        answers=cases.answers_for(code, answers),
+    )
+
+
+# --- Assisted service ----------------------------------------------------------------------
+
+
+def assisted_actor(session: AssistedSession) -> Actor:
+    """The actor for what a staff member does for the resident in an open session: the
+    log entry is the resident's (they see it as done for them), the audit record names
+    the staff member."""
+    return Actor(
+        kind=ActorKind.RESIDENT,
+        unit=session.staff_unit,
+        role="hulp-" + session.channel,
+        subject=session.subject,
+        assisted_by=session.staff_id,
+    )
+
+
+def assisted_session_start(
+    *, actor: Actor, bsn: str, channel: str, reason: str, consent: bool
+) -> AssistedSession:
+    """Open assisted service, only with the resident's consent and a reason."""
+    require_role(actor, Role.CASE_HANDLER, Role.PRIVACY_OFFICER)
+    if channel not in AssistedSession.Channel.values:
+        raise InvalidInput(_("Kies hoe u de inwoner helpt."), field="channel")
+    if not consent:
+        raise InvalidInput(
+            _("Vraag eerst of de inwoner toestemming geeft, en vink dat aan."), field="consent"
+        )
+    if len(reason.strip()) < 5:
+        raise InvalidInput(_("Schrijf op waarmee u de inwoner helpt."), field="reason")
+    resident = resident_by_bsn(bsn)
+    if resident is None:
+        raise NotFound(
+            _("Deze inwoner heeft nog geen account. Laat de inwoner eerst één keer inloggen.")
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        session = AssistedSession.objects.create(
+            staff_id=actor.user_id,
+            staff_unit=actor.unit,
+            subject=resident.pseudonym,
+            channel=channel,
+            reason=reason.strip(),
+            consent_recorded=True,
+            started_at=now,
+            ends_at=now + dt.timedelta(minutes=settings.ASSISTED_SESSION_MINUTES),
+        )
+        record_processing(
+            actor=assisted_actor(session),
+            activity=activities.ASSISTED,
+            action=Action.CREATE,
+            subjects=[session.subject],
+            object_type="hulp",
+            object_id=str(session.public_id),
+        )
+    return session
+
+
+def assisted_session_for(*, actor: Actor, public_id) -> AssistedSession:
+    """The staff member's own open session (NotFound for anyone else's, or a closed one)."""
+    if actor.kind != ActorKind.STAFF:
+        raise NotAllowed(_("Alleen medewerkers helpen inwoners."))
+    session = AssistedSession.objects.filter(public_id=public_id, staff_id=actor.user_id).first()
+    if session is None or not session.is_open():
+        raise NotFound(_("Deze hulp is afgelopen. Begin opnieuw als de inwoner dat wil."))
+    return session
+
+
+def assisted_session_end(*, actor: Actor, session: AssistedSession) -> None:
+    if actor.kind != ActorKind.STAFF or session.staff_id != actor.user_id:
+        raise NotAllowed(_("Alleen wie de hulp begon, kan die afsluiten."))
+    with transaction.atomic():
+        updated = AssistedSession.objects.filter(pk=session.pk, closed_at__isnull=True).update(
+            closed_at=timezone.now()
+        )
+        if updated:
+            record_processing(
+                actor=assisted_actor(session),
+                activity=activities.ASSISTED,
+                action=Action.UPDATE,
+                subjects=[session.subject],
+                object_type="hulp",
+                object_id=str(session.public_id),
+            )
+
+
+# --- Answering an access request from the dossier ------------------------------------------
+
+
+def access_request_answer(*, actor: Actor, reference: str):
+    """The privacy officer answers an access request (AVG art. 15) with the resident's
+    dossier export, attached to the case as a JSON document. Returns the document."""
+    require_role(actor, Role.PRIVACY_OFFICER)
+    case = staff_case(reference)
+    if case is None or case.case_type.kind != cases.CaseKind.ACCESS_REQUEST:
+        raise NotFound(_("Dit inzageverzoek bestaat niet."))
+    if not case.is_open:
+        raise InvalidInput(_("Dit inzageverzoek is al afgehandeld."))
+    if not case.subject:
+        raise InvalidInput(_("Dit verzoek is niet van een ingelogde inwoner."))
+    with transaction.atomic():
+        record_processing(
+            actor=actor,
+            activity=case.case_type.processing_activity,
+            action=Action.EXPORT,
+            subjects=[case.subject],
+            object_type="zaak",
+            object_id=case.reference,
+        )
+        data = export.to_json(export.build(case.subject))
+        return cases.case_attach_generated(
+            actor=actor,
+            case=case,
+            name=f"uw-gegevens-{timezone.localdate():%Y-%m-%d}",
+            content_type="application/json",
+            data=data,
+        )

@@ -1,0 +1,148 @@
+"""Staff pages of the dossier: assisted service, and the privacy officer's requests queue."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from stadhuis.accounts.decorators import staff_required
+from stadhuis.accounts.services import staff_actor
+from stadhuis.cases import queries_staff as cases_queries
+from stadhuis.core.errors import NotAllowed, NotFound, StadhuisError
+from stadhuis.core.roles import Role
+from stadhuis.dossier import services
+from stadhuis.dossier.forms import AssistedStartForm
+from stadhuis.dossier.views import log_context, overview_context
+
+HELPERS = (Role.CASE_HANDLER, Role.PRIVACY_OFFICER)
+
+
+def _helper(request):
+    role = (
+        Role.CASE_HANDLER
+        if request.user.role_assignments.filter(role=Role.CASE_HANDLER).exists()
+        else Role.PRIVACY_OFFICER
+    )
+    return staff_actor(request.user, role)
+
+
+@never_cache
+@staff_required(*HELPERS)
+@require_http_methods(["GET", "POST"])
+def assisted_start(request):
+    """Begin helping a resident: identity checked, reason written, consent recorded."""
+    form = AssistedStartForm(request.POST or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.assisted_session_start(
+                actor=_helper(request),
+                bsn=data["bsn"],
+                channel=data["channel"],
+                reason=data["reason"],
+                consent=data["consent"],
+            )
+        except StadhuisError as exc:
+            form.add_service_error(exc)
+        else:
+            return redirect("dossier:assisted", public_id=session.public_id)
+    return render(
+        request,
+        "dossier/staff/assisted_start.html",
+        {"form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _session(request, public_id):
+    try:
+        return services.assisted_session_for(actor=_helper(request), public_id=public_id)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+@never_cache
+@staff_required(*HELPERS)
+@require_GET
+def assisted(request, public_id):
+    """The resident's dossier, as they see it, while the staff member helps them."""
+    session = _session(request, public_id)
+    actor = services.assisted_actor(session)
+    services.dossier_view(actor=actor, part="overzicht")
+    context = overview_context(actor)
+    context.update({"session": session, "assisted": True})
+    return render(request, "dossier/staff/assisted.html", context)
+
+
+@never_cache
+@staff_required(*HELPERS)
+@require_GET
+def assisted_log(request, public_id):
+    session = _session(request, public_id)
+    actor = services.assisted_actor(session)
+    services.dossier_view(actor=actor, part="verwerkingen")
+    context, status = log_context(request, actor.subject)
+    context.update({"session": session, "assisted": True})
+    return render(request, "dossier/staff/assisted_log.html", context, status=status)
+
+
+@staff_required(*HELPERS)
+@require_POST
+def assisted_end(request, public_id):
+    session = _session(request, public_id)
+    services.assisted_session_end(actor=_helper(request), session=session)
+    messages.success(request, _("De hulp is afgesloten. U ziet de gegevens niet meer."))
+    return redirect("dossier:assisted_start")
+
+
+# --- The privacy officer ------------------------------------------------------------------
+
+
+@never_cache
+@staff_required(Role.PRIVACY_OFFICER)
+@require_GET
+def requests_queue(request):
+    """Open access, correction, erasure and objection requests, by statutory deadline."""
+    page = cases_queries.gdpr_requests(cursor=request.GET.get("cursor"))
+    next_url = None
+    if page.next_cursor:
+        next_url = f"{request.path}?{urlencode({'cursor': page.next_cursor})}"
+    return render(
+        request,
+        "dossier/staff/requests.html",
+        {
+            "page": page,
+            "next_url": next_url,
+            "first_url": request.path if request.GET.get("cursor") else None,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@staff_required(Role.PRIVACY_OFFICER)
+@require_POST
+def access_answer(request, reference: str):
+    """Make the answer to an access request from the resident's dossier."""
+    actor = staff_actor(request.user, Role.PRIVACY_OFFICER)
+    try:
+        document = services.access_request_answer(actor=actor, reference=reference)
+    except NotFound as exc:
+        raise Http404 from exc
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc.message)) from exc
+    except StadhuisError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            _("Het overzicht %(name)s is bij de zaak gezet. De inwoner kan het downloaden.")
+            % {"name": document.original_name},
+        )
+    return redirect("dossier:requests")

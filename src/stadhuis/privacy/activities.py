@@ -1,0 +1,30 @@
+"""Processing activities the privacy spine's own code names (seeded after migrate)."""
+
+from django.utils.translation import gettext_noop as _
+
+CONSENTS = "toestemmingen"
+
+ACTIVITIES = [
+    {
+        "code": CONSENTS,
+        "name": _("Uw toestemmingen bijhouden"),
+        "purpose": _(
+            "Vastleggen waarvoor u toestemming gaf en wanneer u die introk, zodat de gemeente "
+            "kan laten zien dat zij alleen met uw toestemming die gegevens gebruikt."
+        ),
+        "legal_basis": "legal_obligation",
+        "legal_basis_detail": "AVG art. 7 lid 1 (aantonen van toestemming)",
+        "controller_unit": "Privacy en Informatiebeveiliging",
+        "data_subject_categories": ["inwoners die toestemming gaven"],
+        "personal_data_categories": ["pseudoniem", "verwerking", "datum van geven en intrekken"],
+        "recipients": [],
+        "retention_days": None,
+        "retention_description": _(
+            "Zolang de verwerking loopt, en daarna 1 jaar om de toestemming te kunnen aantonen"
+        ),
+        "security_measures": _(
+            "Alleen een pseudoniem van uw BSN; wijzigen kan alleen via uzelf (intrekken)."
+        ),
+        "dpia_required": False,
+    },
+]
