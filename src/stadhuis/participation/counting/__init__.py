@@ -1,0 +1,110 @@
+"""Counting a citizens' budget (burgerbegroting): pure Python, no database.
+
+The participation app stores ballots; to count, it builds an ``Election``
+(``model``), calls ``count(election, rule)`` and stores the ``Outcome`` together
+with ``checksum(election)``, so that anyone can later check which inputs gave
+which result. ``pabulib`` reads and writes the ``.pb`` exchange format, and the
+command ``stadhuis budget count FILE.pb --rule ...`` does the same from a shell.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.utils.translation import gettext_lazy as _
+
+from . import rules
+from .explain import Outcome, PaymentGroup, ProjectExplanation, describe
+from .model import Election, Project, Voter, format_number
+from .pabulib import PabulibError, parse_file, parse_text, write_file, write_text
+
+__all__ = [
+    "RULES",
+    "Election",
+    "Outcome",
+    "PabulibError",
+    "PaymentGroup",
+    "Project",
+    "ProjectExplanation",
+    "Voter",
+    "checksum",
+    "count",
+    "describe",
+    "official_rule",
+    "parse_file",
+    "parse_text",
+    "write_file",
+    "write_text",
+]
+
+#: Rule code -> Dutch label (lazy: translated when shown).
+RULES: dict[str, str] = {
+    "greedy": _("Meeste stemmen (projecten die niet meer passen worden overgeslagen)"),
+    "greedy-noskip": _("Meeste stemmen (stopt bij het eerste project dat niet past)"),
+    "mes-add1": _("Methode van gelijke delen (Add1)"),
+    "mes-add1-comparison": _("Methode van gelijke delen (Add1, met vergelijking)"),
+    "phragmen": _("Sequentiële methode van Phragmén"),
+}
+
+_COUNTERS = {
+    "greedy": lambda e: rules.greedy(e, skip=True),
+    "greedy-noskip": lambda e: rules.greedy(e, skip=False),
+    "mes-add1": lambda e: rules.equal_shares(e, completion="add1"),
+    "mes-add1-comparison": lambda e: rules.equal_shares(e, completion="add1", comparison=True),
+    "phragmen": rules.phragmen,
+}
+
+# Pabulib's ``rule`` META values -> our rule code (``greedy-threshold`` is greedy:
+# the threshold itself is read from the file by the greedy rule).
+_PABULIB_RULES = {
+    "greedy": "greedy",
+    "greedy-threshold": "greedy",
+    "greedy-no-skip": "greedy-noskip",
+    "equalshares/add1": "mes-add1",
+    "equalshares/add1-comparison": "mes-add1-comparison",
+}
+
+
+def count(election: Election, rule: str) -> Outcome:
+    """Count ``election`` with ``rule`` (a key of ``RULES``).
+
+    Raises ``ValueError`` for an unknown rule. Large elections take seconds
+    (Warszawa, 61,668 voters, Equal Shares: see docs/benchmarks.md): run it in a
+    background job, not in a request.
+    """
+    try:
+        counter = _COUNTERS[rule]
+    except KeyError:
+        raise ValueError(f"unknown rule {rule!r}; choose from {', '.join(RULES)}") from None
+    return counter(election)
+
+
+def official_rule(election: Election) -> str | None:
+    """Our code for the rule the file says the city used, or None if we do not have it."""
+    return _PABULIB_RULES.get(election.rule)
+
+
+def checksum(election: Election) -> str:
+    """SHA-256 over a canonical form of everything that decides the outcome.
+
+    Canonical: META keys sorted, projects and voters sorted by id, numbers in one
+    notation, ballots as given (their order matters for ordinal ballots). Column
+    order and line endings of a source file do not change it; any change in a
+    cost, the budget, a ballot or a rule setting does.
+    """
+    digest = hashlib.sha256()
+
+    def feed(obj: object) -> None:
+        digest.update(json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode())
+        digest.update(b"\n")
+
+    feed(["stadhuis-election", 1])
+    feed(sorted(election.meta.items()))
+    for pid in sorted(election.projects):
+        project = election.projects[pid]
+        feed([pid, format_number(project.cost), sorted(project.fields.items())])
+    for voter in sorted(election.voters, key=lambda v: v.id):
+        points = None if voter.points is None else [format_number(p) for p in voter.points]
+        feed([voter.id, list(voter.ballot), points])
+    return digest.hexdigest()

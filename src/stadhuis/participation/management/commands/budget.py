@@ -1,0 +1,68 @@
+"""stadhuis budget: count a citizens' budget from a Pabulib file.
+
+    stadhuis budget count FILE.pb --rule greedy|greedy-noskip|mes-add1|mes-add1-comparison|phragmen
+    stadhuis budget count FILE.pb --rule official     # the rule the file says the city used
+    stadhuis budget count FILE.pb --rule mes-add1 --explain
+
+Prints the funded project ids, one per line, in funding order (with
+``--explain``: id, a tab, and why). A file that cannot be read or an unknown
+rule gives exit status 2 and one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from stadhuis.participation.counting import (
+    RULES,
+    PabulibError,
+    count,
+    describe,
+    official_rule,
+    parse_file,
+)
+
+
+class Command(BaseCommand):
+    help = "Count a citizens' budget (Pabulib .pb file) and print the funded project ids."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        counting = sub.add_parser("count", help="count a .pb file and print the funded ids")
+        counting.add_argument("file", help="a Pabulib .pb file")
+        counting.add_argument(
+            "--rule",
+            default="official",
+            help=f"one of {', '.join(RULES)}, or 'official' (the file's own rule; default)",
+        )
+        counting.add_argument(
+            "--explain", action="store_true", help="add why each project was (not) funded"
+        )
+
+    def handle(self, *args, **options):
+        rule = options["rule"]
+        if rule != "official" and rule not in RULES:
+            raise CommandError(
+                f"unknown rule {rule!r}; choose from {', '.join(RULES)} or official",
+                returncode=2,
+            )
+        try:
+            election = parse_file(options["file"])
+        except PabulibError as exc:
+            raise CommandError(f"{options['file']}: {exc}", returncode=2) from None
+        if rule == "official":
+            rule = official_rule(election)
+            if rule is None:
+                raise CommandError(
+                    f"{options['file']}: the file's rule {election.rule!r} is not one we count; "
+                    "choose one with --rule",
+                    returncode=2,
+                )
+        outcome = count(election, rule)
+        if options["explain"]:
+            for pid, explanation in outcome.explanations.items():
+                mark = "+" if explanation.funded else "-"
+                self.stdout.write(f"{mark} {pid}\t{describe(explanation)}")
+        else:
+            for pid in outcome.funded:
+                self.stdout.write(pid)

@@ -1,0 +1,284 @@
+"""Counting reproduces real elections, and the rules behave as documented.
+
+The real elections are the Pabulib files in ``../shared/data/pabulib`` (see its
+README). Each test counts a file with the rule its META names and compares with
+the official outcome in the PROJECTS ``selected`` column. Parsed files are cached
+for the whole test session: the Amsterdam files are big.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+from stadhuis.participation.counting import (
+    RULES,
+    Election,
+    Project,
+    Voter,
+    checksum,
+    count,
+    describe,
+    official_rule,
+    parse_file,
+)
+from stadhuis.participation.counting import explain as ex
+from stadhuis.participation.counting.rules import equal_shares
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "pabulib"
+FILES = sorted(DATA.glob("*.pb")) if DATA.is_dir() else []
+needs_data = pytest.mark.skipif(not FILES, reason=f"no Pabulib files in {DATA}")
+
+
+@functools.cache
+def parsed(name: str) -> Election:
+    """A real election, parsed once per test session."""
+    return parse_file(DATA / name)
+
+
+def official(election: Election) -> set[str]:
+    return {pid for pid, p in election.projects.items() if p.selected}
+
+
+def has_official_outcome(election: Election) -> bool:
+    return any(p.selected is not None for p in election.projects.values())
+
+
+WITH_OUTCOME = [
+    "Netherlands_Assen_2024.pb",
+    "Poland_Lodz_2022.pb",
+    "Poland_Swiecie_2023.pb",
+    "Poland_Warszawa_2026.pb",
+    "Poland_Wieliczka_2023_Green_Budget.pb",
+]
+AMSTERDAM = [f.name for f in FILES if f.name.startswith("Netherlands_Amsterdam_")]
+
+
+@needs_data
+def test_the_data_set_is_what_these_tests_expect():
+    """45 files; only the five below carry the official outcome (``selected``).
+
+    The Amsterdam files have no ``selected`` column, so for them the tests can
+    only check the rules' own promises and agree with pabutools (test_counting_pabutools).
+    """
+    assert len(FILES) == 45
+    with_outcome = sorted(f.name for f in FILES if has_official_outcome(parsed(f.name)))
+    assert with_outcome == WITH_OUTCOME
+
+
+@needs_data
+@pytest.mark.parametrize("name", WITH_OUTCOME)
+def test_official_outcome_is_reproduced(name):
+    election = parsed(name)
+    rule = official_rule(election)
+    assert rule is not None, f"{name}: rule {election.rule!r} not implemented"
+    outcome = count(election, rule)
+    assert set(outcome.funded) == official(election)
+    assert outcome.budget_used <= election.budget
+
+
+@needs_data
+def test_greedy_would_have_funded_only_nine_in_swiecie():
+    """The README's figure: Equal Shares funded 17 projects where greedy funds 9."""
+    election = parsed("Poland_Swiecie_2023.pb")
+    assert len(count(election, "greedy").funded) == 9
+    assert len(count(election, "mes-add1").funded) == 17
+
+
+@needs_data
+def test_wieliczka_needs_add1_to_continue_past_an_exhaustive_outcome():
+    """pabutools stops raising the voters' money as soon as nothing else fits
+    (an exhaustive outcome, at about 301.84 per voter): that outcome has 31
+    projects, with 66 and 67 but without 46. The official count went on raising
+    while the outcome still fitted the budget (to about 315.84) and ended with
+    the official 30 (docs/architecture.md)."""
+    election = parsed("Poland_Wieliczka_2023_Green_Budget.pb")
+    stopped_early = equal_shares(election, completion="add1", exhaustive=True, comparison=True)
+    assert official(election) - set(stopped_early.funded) == {"46"}
+    assert set(stopped_early.funded) - official(election) == {"66", "67"}
+    full = equal_shares(election, completion="add1", comparison=True)
+    assert set(full.funded) == official(election)
+    assert full.details["prefers_mes"] > full.details["prefers_greedy"]
+    assert full.details["per_voter"] > stopped_early.details["per_voter"]
+
+
+@needs_data
+@pytest.mark.parametrize("name", AMSTERDAM)
+def test_amsterdam_greedy_keeps_its_promises(name):
+    """Greedy on every Amsterdam file: within the budget and every cap, in vote
+    order, and each unfunded project really did not fit when its turn came."""
+    election = parsed(name)
+    outcome = count(election, "greedy")
+    assert outcome.budget_used <= election.budget
+    spent: dict[tuple[str, str], int] = {}
+    for pid in outcome.funded:
+        e = outcome.explanations[pid]
+        if e.reason == ex.FUNDED:
+            for column, groups in election.caps.items():
+                for group in election.projects[pid].groups(column):
+                    if group in groups:
+                        spent[column, group] = spent.get((column, group), 0) + e.cost
+    for (column, group), total in spent.items():
+        assert total <= election.caps[column][group]
+    for e in outcome.explanations.values():
+        if e.reason == ex.NO_MONEY_LEFT:
+            assert e.cost > e.money_left
+        elif e.reason == ex.CAP_REACHED:
+            assert e.cost > e.group_money_left
+        elif e.reason == ex.FUNDED:
+            assert e.cost <= e.money_left
+    first_pass = [pid for pid in outcome.funded if outcome.explanations[pid].reason == ex.FUNDED]
+    votes = [outcome.explanations[pid].votes for pid in first_pass]
+    assert votes == sorted(votes, reverse=True)
+
+
+@needs_data
+def test_amsterdam_neighbourhood_caps_change_the_outcome():
+    """Centrum 2020 (252): 'Other' may get 250,000 of the 500,000; without the caps
+    greedy would spend more there."""
+    election = parsed("Netherlands_Amsterdam_252.pb")
+    assert election.caps == {
+        "neighborhood": {
+            "Oostelijke Eilanden": 150000,
+            "Haarlemmerhouttuinen": 100000,
+            "Other": 250000,
+        }
+    }
+    capped = count(election, "greedy")
+    uncapped_meta = {
+        k: v for k, v in election.meta.items() if k not in ("budget_per_neighborhood",)
+    }
+    uncapped = count(Election(uncapped_meta, election.projects, election.voters), "greedy")
+    assert capped.funded != uncapped.funded
+    other = sum(
+        election.projects[p].cost
+        for p in capped.funded
+        if election.projects[p].groups("neighborhood") == ("Other",)
+    )
+    assert other <= 250000
+
+
+# --- the rules on small elections, by hand ------------------------------------------------
+
+
+def election(budget, projects, ballots, **meta) -> Election:
+    return Election(
+        meta={"budget": str(budget), "vote_type": "approval", **meta},
+        projects={pid: Project(pid, cost, {"name": pid}) for pid, cost in projects.items()},
+        voters=tuple(Voter(str(i), tuple(b)) for i, b in enumerate(ballots)),
+    )
+
+
+def test_greedy_skips_and_noskip_stops():
+    e = election(10, {"a": 6, "b": 5, "c": 4}, [["a", "b", "c"]] * 3 + [["a", "b"]] * 2 + [["a"]])
+    assert count(e, "greedy").funded == ["a", "c"]
+    noskip = count(e, "greedy-noskip")
+    assert noskip.funded == ["a"]
+    assert noskip.explanations["b"].reason == ex.NO_MONEY_LEFT
+    assert noskip.explanations["c"].reason == ex.STOPPED
+    b = count(e, "greedy").explanations["b"]
+    assert (b.rank, b.money_left, b.reason) == (2, 4, ex.NO_MONEY_LEFT)
+
+
+def test_greedy_tie_breaks_on_lower_cost_then_file_order():
+    e = election(10, {"x": 5, "y": 4, "z": 4}, [["x", "y", "z"]])
+    assert count(e, "greedy").funded == ["y", "z"]
+
+
+def test_greedy_threshold_makes_projects_ineligible():
+    e = election(
+        100, {"a": 10, "b": 10}, [["a", "b"]] * 2 + [["a"]], min_project_score_threshold="3"
+    )
+    outcome = count(e, "greedy")
+    assert outcome.funded == ["a"]
+    assert outcome.explanations["b"].reason == ex.BELOW_THRESHOLD
+
+
+def test_equal_shares_is_proportional_where_greedy_is_not():
+    """Six voters want a and b, four want c: greedy gives the majority everything,
+    Equal Shares gives the minority its share."""
+    e = election(30, {"a": 10, "b": 10, "c": 10, "d": 10}, [["a", "b", "d"]] * 6 + [["c"]] * 4)
+    assert set(count(e, "greedy").funded) == {"a", "b", "d"}
+    mes = count(e, "mes-add1")
+    assert "c" in mes.funded
+    assert mes.budget_used <= 30
+    c = mes.explanations["c"]
+    assert c.payments and sum(g.voters for g in c.payments) == 4
+    assert math.isclose(sum(g.voters * g.amount for g in c.payments), 10, rel_tol=1e-6)
+
+
+def test_equal_shares_explains_unfunded_projects():
+    e = election(30, {"a": 10, "b": 10, "c": 25}, [["a", "b"]] * 6 + [["c"]] * 4)
+    mes = count(e, "mes-add1")
+    c = mes.explanations["c"]
+    assert not c.funded
+    assert c.reason == ex.SUPPORTERS_OUT_OF_MONEY
+    assert c.supporters_money is not None and c.supporters_money < 25
+
+
+def test_phragmen_buys_cheapest_per_supporter_first():
+    e = election(20, {"a": 10, "b": 10, "c": 10}, [["a"]] * 5 + [["b"]] * 3 + [["c"]] * 1)
+    outcome = count(e, "phragmen")
+    assert outcome.funded == ["a", "b"]
+    assert math.isclose(outcome.explanations["a"].load, 2.0)
+    assert outcome.explanations["c"].reason == ex.STOPPED
+
+
+def test_cumulative_ballots_count_points():
+    e = Election(
+        meta={"budget": "10", "vote_type": "cumulative"},
+        projects={p: Project(p, 5, {}) for p in "abc"},
+        voters=(
+            Voter("1", ("a", "b"), (1, 9)),
+            Voter("2", ("a", "c"), (5, 5)),
+            Voter("3", ("c",), (10,)),
+        ),
+    )
+    greedy = count(e, "greedy")
+    assert greedy.explanations["c"].votes == 15
+    assert greedy.funded == ["c", "b"]
+    assert sum(e.projects[p].cost for p in count(e, "mes-add1").funded) <= 10
+
+
+def test_unknown_rule_is_refused():
+    with pytest.raises(ValueError, match="unknown rule"):
+        count(election(1, {}, []), "lottery")
+
+
+def test_every_rule_has_a_label_and_runs():
+    e = election(10, {"a": 5, "b": 5}, [["a"], ["b"], ["a", "b"]])
+    for rule in RULES:
+        outcome = count(e, rule)
+        assert outcome.rule == rule
+        assert set(outcome.explanations) == {"a", "b"}
+
+
+def test_checksum_changes_with_any_input_and_not_with_column_order():
+    e = election(10, {"a": 5, "b": 5}, [["a"], ["b"]])
+    same = Election(e.meta, e.projects, e.voters, project_columns=("cost", "project_id"))
+    assert checksum(e) == checksum(same)
+    assert len(checksum(e)) == 64
+    cheaper = election(10, {"a": 4, "b": 5}, [["a"], ["b"]])
+    other_ballot = election(10, {"a": 5, "b": 5}, [["a"], ["a"]])
+    other_budget = election(11, {"a": 5, "b": 5}, [["a"], ["b"]])
+    assert len({checksum(x) for x in (e, cheaper, other_ballot, other_budget)}) == 4
+
+
+def test_explanations_read_as_dutch_and_english():
+    e = election(10, {"a": 6, "b": 5}, [["a", "b"]] * 2 + [["a"]])
+    b = count(e, "greedy").explanations["b"]
+    with translation.override("nl"):
+        assert describe(b) == (
+            "Niet gekozen: plaats 2 met 2 stemmen, maar het kost 5 en er was nog maar 4 over."
+        )
+    with translation.override("en"):
+        assert describe(b).startswith("Not funded: place 2 with 2 votes")
+    mes = count(election(12_000, {"a": 12_000}, [["a"]] * 3), "mes-add1")
+    with translation.override("nl"):
+        assert describe(mes.explanations["a"]) == (
+            "Gekozen. Betaald door de stemmers: 3 stemmers betaalden elk 4.000."
+        )

@@ -1,0 +1,159 @@
+"""The Pabulib reader and writer: every real file round-trips, bad input says where."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stadhuis.participation.counting import (
+    Election,
+    PabulibError,
+    Project,
+    Voter,
+    parse_text,
+    write_text,
+)
+
+from .test_counting import FILES, needs_data, parsed
+
+SMALL = '''META
+key;value
+description;"Buurtbudget; met puntkomma"
+budget;1000
+vote_type;approval
+min_length;1
+max_length;2
+PROJECTS
+project_id;cost;votes;name;category
+p1;600;2;"Bankjes ""nieuw""";Groen,Spelen
+p2;400.50;1;Bomen;Groen
+VOTES
+voter_id;vote;age
+v1;p1,p2;34
+v2;p1;
+'''
+
+
+def test_parse_small_file_keeps_everything():
+    e = parse_text(SMALL)
+    assert e.budget == 1000
+    assert e.vote_type == "approval"
+    assert (e.min_length, e.max_length) == (1, 2)
+    assert e.meta["description"] == "Buurtbudget; met puntkomma"
+    assert e.projects["p1"].name == 'Bankjes "nieuw"'
+    assert e.projects["p1"].groups("category") == ("Groen", "Spelen")
+    assert e.projects["p2"].cost == Fraction(801, 2)
+    assert e.voters[0] == Voter("v1", ("p1", "p2"), None, {"age": "34"})
+    assert e.voters[1].ballot == ("p1",)
+    assert e.project_columns == ("project_id", "cost", "votes", "name", "category")
+
+
+def test_crlf_and_bom_are_read():
+    e = parse_text("\ufeff" + SMALL.replace("\n", "\r\n"))
+    assert e == parse_text(SMALL)
+
+
+@needs_data
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_real_file_round_trips(path):
+    election = parsed(path.name)
+    assert parse_text(write_text(election)) == election
+    assert len(election.projects) == int(election.meta["num_projects"])
+    assert len(election.voters) == int(election.meta["num_votes"])
+
+
+def test_points_are_read_for_cumulative_ballots():
+    text = SMALL.replace("approval", "cumulative").replace(
+        "voter_id;vote;age", "voter_id;vote;points"
+    )
+    text = text.replace("v1;p1,p2;34", "v1;p1,p2;3,2").replace("v2;p1;", "v2;p1;5")
+    e = parse_text(text)
+    assert e.voters[0].points == (3, 2)
+    assert e.voters[0].utility() == {"p1": 3, "p2": 2}
+    assert parse_text(write_text(e)) == e
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "message"),
+    [
+        (("budget;1000\n", ""), 0, "META has no budget"),
+        (("budget;1000", "budget;veel"), 0, "budget is not a number"),
+        (("p2;400.50", "p2;duur"), 11, "cost of project 'p2' is not a number"),
+        (("p2;400.50", "p1;400.50"), 11, "project 'p1' appears twice"),
+        (("v2;p1;", "v2;p9;"), 15, "unknown project 'p9'"),
+        (("v2;p1;", "v1;p1;"), 15, "voter 'v1' appears twice"),
+        (("v2;p1;", "v2;p1"), 15, "vote row has 2 fields, the header 3"),
+        (("vote_type;approval", "vote_type;lottery"), 0, "unknown vote_type"),
+        (("PROJECTS\n", ""), 11, "PROJECTS section must come before VOTES"),
+        (("min_length;1", "min_length"), 6, "META row 'min_length' has no value"),
+        (("VOTES\n", "PROJECTS\n"), 12, "section PROJECTS appears twice"),
+        (("project_id;cost", "project;cost"), 9, "column 'project_id' is missing"),
+        (("META\n", ""), 1, "expected a section name"),
+    ],
+)
+def test_bad_input_names_the_line(change, line, message):
+    old, new = change
+    assert old in SMALL
+    with pytest.raises(PabulibError) as caught:
+        parse_text(SMALL.replace(old, new, 1))
+    assert caught.value.line == line
+    assert message in caught.value.message
+
+
+def test_an_unclosed_quote_is_an_error_not_a_crash():
+    with pytest.raises(PabulibError):
+        parse_text(SMALL.replace('"Bankjes ""nieuw"""', '"Bankjes'))
+
+
+texts = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cs", "Cc"),
+        blacklist_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029",
+    ),
+    max_size=12,
+).map(str.strip)
+ids = st.from_regex(r"[A-Za-z0-9_-]{1,6}", fullmatch=True)
+
+
+@st.composite
+def elections(draw) -> Election:
+    pids = draw(st.lists(ids, min_size=1, max_size=6, unique=True))
+    projects = {
+        pid: Project(
+            pid,
+            draw(st.one_of(st.integers(0, 10**9), st.fractions(0, 10**6, max_denominator=100))),
+            {"name": draw(texts), "category": draw(texts)},
+        )
+        for pid in pids
+    }
+    voter_ids = draw(st.lists(ids, max_size=8, unique=True))
+    voters = tuple(
+        Voter(
+            vid,
+            tuple(draw(st.lists(st.sampled_from(pids), unique=True, max_size=4))),
+            None,
+            {"age": draw(texts)},
+        )
+        for vid in voter_ids
+    )
+    meta = {
+        "description": draw(texts),
+        "budget": str(draw(st.integers(0, 10**9))),
+        "vote_type": "approval",
+    }
+    return Election(
+        meta,
+        projects,
+        voters,
+        project_columns=("project_id", "cost", "name", "category"),
+        vote_columns=("voter_id", "vote", "age"),
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(elections())
+def test_write_then_parse_gives_the_same_election(e):
+    assert parse_text(write_text(e)) == e
