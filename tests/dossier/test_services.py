@@ -9,7 +9,7 @@ import json
 import pytest
 from django.utils import timezone
 
-from stadhuis.accounts.services import resident_actor, staff_actor
+from stadhuis.accounts.services import staff_actor
 from stadhuis.cases import services as cases
 from stadhuis.cases.models import Case, CaseDocument, CaseMessage
 from stadhuis.core.errors import InvalidInput, NotAllowed, NotFound

@@ -117,7 +117,7 @@ def test_export_json_and_readable(catalogue, me, resident_client):
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     data = json.loads(response.content)
-    assert any(r["object_id"] == case.reference for s in data["sections"] for r in s["records"])
+    assert any(r["objectId"] == case.reference for s in data["sections"] for r in s["records"])
     readable = resident_client.get("/mijn-gegevens/downloaden/overzicht")
     assert case.reference in readable.content.decode()
     assert ProcessingLogEntry.objects.filter(subject=me.subject, action="export").count() == 2

@@ -95,6 +95,14 @@ problems.install(api)
 def unauthenticated(request, exc: AuthenticationError):
     """401 as a problem, with the challenge RFC 6750 asks for (``error`` when a token was
     sent but refused)."""
+    if request.path.startswith("/api/v1/me/"):
+        return problems.problem_response(
+            request,
+            status=401,
+            code="unauthorized",
+            title=_("U moet zich aanmelden."),
+            detail=_("Log in als inwoner (met DigiD); deze gegevens zijn alleen voor uzelf."),
+        )
     challenge = 'Bearer realm="stadhuis"'
     if request.headers.get("Authorization"):
         challenge += ', error="invalid_token"'
@@ -112,6 +120,7 @@ api.add_exception_handler(AuthenticationError, unauthenticated)
 
 api.add_router("", "stadhuis.privacy.api.router")
 api.add_router("", "stadhuis.cases.api.router")
+api.add_router("", "stadhuis.dossier.api.router")
 
 
 def openapi_document() -> dict:

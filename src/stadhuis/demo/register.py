@@ -149,22 +149,6 @@ ACTIVITIES = [
         "dpia_required": False,
     },
     {
-        "code": "balie-hulp",
-        "name": "Hulp aan de balie of aan de telefoon",
-        "purpose": "Een medewerker helpt u met uw zaken als u dat zelf online niet kunt, "
-        "nadat u daar toestemming voor heeft gegeven.",
-        "legal_basis": "public_task",
-        "legal_basis_detail": "Wet digitale overheid, art. 8; Gemeentewet, art. 160",
-        "controller_unit": "Dienstverlening",
-        "data_subject_categories": ["inwoners die hulp vragen"],
-        "personal_data_categories": ["naam", "reden van de hulp", "wat samen is gedaan"],
-        "recipients": [],
-        "processors": ["Voorbeeld Hosting B.V."],
-        "retention_days": 365,
-        "retention_description": "1 jaar",
-        "dpia_required": False,
-    },
-    {
         "code": "burgerbegroting",
         "name": "Meedoen aan de burgerbegroting en raadplegingen",
         "purpose": "Ideeën, steunbetuigingen en stemmen verwerken zodat iedere inwoner één "
@@ -259,6 +243,8 @@ STAFF = [
     ("klachten", "Marieke Post", "case_handler", "Klachtencoördinatie"),
     ("juridisch", "Thomas Bakker", "case_handler", "Juridische Zaken"),
     ("avg", "Noor Haddou", "case_handler", "Privacy en Informatiebeveiliging"),
+    # Helps residents at the desk and on the phone (assisted service).
+    ("balie", "Sanne de Wit", "case_handler", "Publiekszaken"),
 ]
 
 # The password of every demo staff account (demo only; printed and shown on the login page).

@@ -43,11 +43,19 @@ from stadhuis.core.context import Actor
 from stadhuis.demo import catalogue, register
 from stadhuis.demo.register import DEMO_STAFF_PASSWORD
 from stadhuis.demo.residents import DEMO_RESIDENTS
+from stadhuis.dossier.services import (
+    assisted_actor,
+    assisted_session_end,
+    assisted_session_start,
+    rights_request_submit,
+)
 from stadhuis.privacy import chain
 from stadhuis.privacy.crypto import encrypt_bsn, pseudonym_for_bsn
 from stadhuis.privacy.models import DPIA, Action, ProcessingActivity, Processor
 from stadhuis.privacy.services import (
     activity_register,
+    consent_give,
+    consent_withdraw,
     dpia_create,
     dpia_decide,
     processor_save,
@@ -244,10 +252,25 @@ def _history(bsn: str, resident: Resident, staff: dict[str, User]) -> None:
             "in-behandeling",
             explanation="Uw paspoort is klaar. De koerier komt op de gekozen dag.",
         )
-        log(me, "nieuwsbrief", Action.CREATE, "toestemming", "nieuwsbrief")
+        consent_give(actor=me, activity="nieuwsbrief")
+        rights_request_submit(
+            actor=me,
+            right="correctie",
+            section="zaken",
+            object_id=case.reference,
+            item="Bezorgadres",
+            explanation="Ik ben verhuisd.",
+            correct_value="Breestraat 14, Voorbeeldstad",
+        )
     elif story == "mohamed":  # helped at the desk with a report; the report was fixed
-        desk = resident_actor(resident, assisted_by=staff["administrator"].pk)
-        log(desk, "balie-hulp", Action.READ, "inwoner", str(resident.user.public_id))
+        session = assisted_session_start(
+            actor=handler("balie"),
+            bsn=bsn,
+            channel="desk",
+            reason="Samen een melding gedaan over een kapotte lantaarnpaal.",
+            consent=True,
+        )
+        desk = assisted_actor(session)
         case = case_submit(
             actor=desk,
             case_type_code="melding-openbare-ruimte",
@@ -255,6 +278,7 @@ def _history(bsn: str, resident: Resident, staff: dict[str, User]) -> None:
             answers={"categorie": "Straatverlichting"},
             address="Stationsweg 4",
         )
+        assisted_session_end(actor=handler("balie"), session=session)
         case_open_for_staff(actor=handler("behandelaar"), case=case)
         move(case, "behandelaar", "in-behandeling")
         move(
@@ -318,8 +342,13 @@ def _history(bsn: str, resident: Resident, staff: dict[str, User]) -> None:
             escalation=escalation,
             response="We bieden onze excuses aan. Een medewerker belt u deze week terug.",
         )
-        log(me, "nieuwsbrief", Action.CREATE, "toestemming", "nieuwsbrief")
-        log(me, "nieuwsbrief", Action.DELETE, "toestemming", "nieuwsbrief")
+        consent_give(actor=me, activity="nieuwsbrief")
+        consent_withdraw(actor=me, activity="nieuwsbrief")
+        case_submit(
+            actor=me,
+            case_type_code="avg-inzage",
+            description="Ik wil weten welke gegevens de gemeente over mij heeft.",
+        )
 
 
 def _named_residents(staff: dict[str, User], summary: DemoSummary) -> None:

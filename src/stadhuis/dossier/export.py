@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
 
 from stadhuis.dossier import queries
 from stadhuis.privacy.models import ProcessingActivityVersion, ProcessingLogEntry
@@ -27,7 +28,11 @@ SCHEMA_VERSION = "1.0"
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """camelCase in the file, as everywhere in the API (Dutch API Design Rules)."""
+
+    model_config = ConfigDict(
+        extra="forbid", alias_generator=to_camel, populate_by_name=True, serialize_by_alias=True
+    )
 
 
 class ExportField(_Model):
@@ -85,7 +90,7 @@ class ExportLogEntry(_Model):
 class DossierExport(_Model):
     """Everything the municipality holds on one resident, and every processing of it."""
 
-    schema_: str = Field(alias="$schema")
+    schema_url: str = Field(description="Where this file's JSON Schema is published")
     version: str
     municipality: str
     generated_at: dt.datetime
@@ -104,8 +109,8 @@ def _activity(version: ProcessingActivityVersion | None) -> dict | None:
         "code": version.activity.code,
         "name": version.name,
         "purpose": version.purpose,
-        "legal_basis": version.legal_basis,
-        "legal_basis_detail": version.legal_basis_detail,
+        "legalBasis": version.legal_basis,
+        "legalBasisDetail": version.legal_basis_detail,
         "recipients": list(version.recipients),
         "processors": [p.name for p in version.processors.all()],
         "retention": version.retention_description,
@@ -119,12 +124,12 @@ def _sections(subject: str) -> list[dict]:
             "title": str(view.section.title),
             "records": [
                 {
-                    "object_type": item.record.object_type,
-                    "object_id": item.record.object_id,
+                    "objectType": item.record.object_type,
+                    "objectId": item.record.object_id,
                     "title": item.record.title,
                     "source": item.record.source,
-                    "created_at": item.record.created_at,
-                    "retained_until": item.record.retained_until,
+                    "createdAt": item.record.created_at,
+                    "retainedUntil": item.record.retained_until,
                     "activity": _activity(item.activity),
                     "fields": [{"label": f.label, "value": f.value} for f in item.record.fields],
                 }
@@ -160,17 +165,17 @@ def _log_entries(subject: str) -> Iterator[dict]:
     )
     for row in rows:
         yield {
-            "occurred_at": row[0],
-            "trace_id": row[1],
+            "occurredAt": row[0],
+            "traceId": row[1],
             "activity": row[2],
-            "activity_version": row[3],
+            "activityVersion": row[3],
             "action": row[4],
-            "object_type": row[5],
-            "object_id": row[6],
+            "objectType": row[5],
+            "objectId": row[6],
             "outcome": row[7],
-            "actor_kind": row[8],
-            "actor_unit": row[9],
-            "actor_role": row[10],
+            "actorKind": row[8],
+            "actorUnit": row[9],
+            "actorRole": row[10],
             "assisted": bool(row[11]),
         }
 
@@ -188,14 +193,14 @@ def _log_activities(subject: str) -> dict[str, dict]:
 def build(subject: str) -> dict:
     """The whole export as plain data (what the JSON file holds)."""
     return {
-        "$schema": SCHEMA_ID,
+        "schemaUrl": SCHEMA_ID,
         "version": SCHEMA_VERSION,
         "municipality": settings.MUNICIPALITY_NAME,
-        "generated_at": timezone.now(),
+        "generatedAt": timezone.now(),
         "subject": subject,
         "sections": _sections(subject),
         "activities": _log_activities(subject),
-        "processing_log": list(_log_entries(subject)),
+        "processingLog": list(_log_entries(subject)),
     }
 
 

@@ -1,0 +1,222 @@
+"""``/api/v1/me/...``: a resident's own dossier, log and export, for the resident's app.
+
+Authenticated by the resident's own login session (the app runs in the browser, or
+embeds it); there is no parameter that names a resident, so no call can reach someone
+else's data. Every call is logged, as on the pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
+from ninja.security import SessionAuth
+from pydantic import AliasGenerator, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from stadhuis.accounts.services import resident_actor
+from stadhuis.api.pagination import CursorParams, page_of, paginate
+from stadhuis.api.problems import Problem
+from stadhuis.core.context import Actor
+from stadhuis.dossier import export, queries, services
+from stadhuis.privacy.models import Action
+
+
+class ResidentSession(SessionAuth):
+    """The resident's own login session (cookie); staff sessions are refused."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_resident:
+            return None
+        return resident_actor(user.resident)
+
+
+router = Router(tags=["me"], auth=ResidentSession())
+RESPONSES: dict[int, type[Problem]] = {400: Problem, 401: Problem, 500: Problem}
+
+
+class Out(Schema):
+    model_config = ConfigDict(
+        alias_generator=AliasGenerator(serialization_alias=to_camel),
+        serialize_by_alias=True,
+    )
+
+
+class FieldOut(Out):
+    label: str
+    value: str
+    correctable: bool
+
+
+class ActivityOut(Out):
+    code: str
+    name: str
+    purpose: str
+    legal_basis: str = Field(description="AVG art. 6 ground: consent, contract, ...")
+    legal_basis_detail: str
+    retention: str
+
+
+class RightsOut(Out):
+    correction: bool = Field(description="You may ask for a correction (AVG art. 16)")
+    objection: bool = Field(description="You may object (AVG art. 21)")
+    erasure: bool = Field(description="You may ask for erasure (AVG art. 17)")
+
+
+class RecordOut(Out):
+    object_type: str
+    object_id: str
+    title: str
+    source: str
+    created_at: dt.datetime
+    retained_until: dt.date | None
+    activity: ActivityOut | None
+    rights: RightsOut
+    fields: list[FieldOut]
+
+
+class SectionOut(Out):
+    key: str
+    title: str
+    description: str
+    records: list[RecordOut]
+
+
+class DossierOut(Out):
+    sections: list[SectionOut]
+
+
+class LogEntryOut(Out):
+    occurred_at: dt.datetime
+    who: str = Field(description="Department and role, 'you', or the system; no staff names")
+    by_yourself: bool
+    assisted: bool = Field(description="Done for you by a staff member, with your consent")
+    action: str = Field(description="read, create, update, delete, export or share")
+    activity: str
+    activity_name: str
+    purpose: str
+    legal_basis: str
+    concerns: str = Field(description="What it was about, e.g. the case and its reference")
+    outcome: str
+
+
+LogPage = page_of(LogEntryOut, "ProcessingLogPage")
+
+
+class LogParams(CursorParams):
+    since: dt.date | None = Field(None, description="From this day (inclusive)")
+    until: dt.date | None = Field(None, description="Up to this day (inclusive)")
+    activity: str = Field("", max_length=80, description="Code of a processing activity")
+    action: Action | None = None
+
+
+def _activity(version) -> dict | None:
+    if version is None:
+        return None
+    return {
+        "code": version.activity.code,
+        "name": version.name,
+        "purpose": version.purpose,
+        "legal_basis": version.legal_basis,
+        "legal_basis_detail": version.legal_basis_detail,
+        "retention": version.retention_description,
+    }
+
+
+@router.get(
+    "/me/dossier",
+    response={200: DossierOut, **RESPONSES},
+    by_alias=True,
+    operation_id="me_dossier",
+    summary="All the municipality holds on me",
+)
+def my_dossier(request: HttpRequest):
+    """Every data item of every app, grouped by source, with the processing activity it
+    falls under and the rights you have on it. The call is logged as your own read."""
+    actor: Actor = request.auth  # type: ignore[attr-defined]
+    services.dossier_view(actor=actor, part="api")
+    return {
+        "sections": [
+            {
+                "key": view.section.key,
+                "title": str(view.section.title),
+                "description": str(view.section.description),
+                "records": [
+                    {
+                        **item.record.__dict__,
+                        "activity": _activity(item.activity),
+                        "rights": {
+                            "correction": item.rights.correct,
+                            "objection": item.rights.object,
+                            "erasure": item.rights.erase,
+                        },
+                        "fields": [f.__dict__ for f in item.record.fields],
+                    }
+                    for item in view.records
+                ],
+            }
+            for view in queries.overview(actor.subject)
+        ]
+    }
+
+
+@router.get(
+    "/me/processing-log",
+    response={200: LogPage, **RESPONSES},
+    by_alias=True,
+    operation_id="me_processingLog",
+    summary="Who processed my data, when and why",
+)
+def my_processing_log(request: HttpRequest, response: HttpResponse, params: Query[LogParams]):
+    """Every processing of your data, newest first, filterable by period, activity and
+    action. The call itself is logged (and shows up here too)."""
+    actor: Actor = request.auth  # type: ignore[attr-defined]
+    services.dossier_view(actor=actor, part="api-verwerkingen")
+    filters = queries.LogFilter(
+        since=params.since,
+        until=params.until,
+        activity=params.activity,
+        action=str(params.action) if params.action else "",
+    )
+    page = paginate(
+        request,
+        queries.processing_log(actor.subject, filters),
+        params,
+        keys=("-id",),
+        response=response,
+    )
+    return {
+        "results": [
+            {
+                "occurred_at": row.occurred_at,
+                "who": row.who,
+                "by_yourself": row.yourself,
+                "assisted": row.assisted,
+                "action": row.action,
+                "activity": row.activity_code,
+                "activity_name": row.activity_name,
+                "purpose": row.purpose,
+                "legal_basis": row.legal_basis,
+                "concerns": row.concerns,
+                "outcome": row.outcome,
+            }
+            for row in queries.log_rows(actor.subject, page.results)
+        ],
+        "next": page.next,
+    }
+
+
+@router.get(
+    "/me/export",
+    response={200: export.DossierExport, **RESPONSES},
+    by_alias=True,
+    operation_id="me_export",
+    summary="Download everything (the dossier export)",
+)
+def my_export(request: HttpRequest):
+    """The whole dossier and processing log in the documented export format
+    (``docs/dossier-export.schema.json``). The export is logged."""
+    actor: Actor = request.auth  # type: ignore[attr-defined]
+    return services.dossier_export(actor=actor)

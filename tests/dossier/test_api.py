@@ -1,0 +1,102 @@
+"""``/api/v1/me/...``: a resident reaches only their own dossier, log and export."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from stadhuis.cases import services as cases
+from stadhuis.privacy.models import ProcessingLogEntry
+
+ENDPOINTS = ["/api/v1/me/dossier", "/api/v1/me/processing-log", "/api/v1/me/export"]
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _report(actor, text):
+    return cases.case_submit(
+        actor=actor,
+        case_type_code="melding-openbare-ruimte",
+        description=text,
+        answers={"categorie": "Afval"},
+    )
+
+
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_without_a_resident_login_it_is_401(db, client, url):
+    response = client.get(url)
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_staff_sessions_are_refused(db, make_staff, url):
+    staff = Client()
+    staff.force_login(make_staff("privacy_officer"))
+    assert staff.get(url).status_code == 401
+
+
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_a_resident_never_sees_another_residents_data(catalogue, me, other, resident_client, url):
+    theirs = _report(other, "Geheim van Mohamed")
+    mine = _report(me, "Van Anna")
+    # every parameter a client could try, to point at someone else
+    response = resident_client.get(
+        url, {"subject": other.subject, "pseudonym": other.subject, "bsn": "123456782"}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert mine.reference in body
+    assert theirs.reference not in body and "Geheim van Mohamed" not in body
+    assert other.subject not in body
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_dossier_shape(catalogue, me, resident_client):
+    case = _report(me, "Van Anna")
+    data = resident_client.get("/api/v1/me/dossier").json()
+    cases_section = next(s for s in data["sections"] if s["key"] == "zaken")
+    record = cases_section["records"][0]
+    assert record["objectId"] == case.reference
+    assert record["activity"]["legalBasis"] == "public_task"
+    assert record["rights"] == {"correction": True, "objection": True, "erasure": False}
+
+
+def test_log_pages_filters_and_logs_itself(catalogue, me, resident_client):
+    for n in range(3):
+        _report(me, f"Melding {n}")
+    page = resident_client.get("/api/v1/me/processing-log", {"limit": 2})
+    assert page.status_code == 200
+    data = page.json()
+    assert len(data["results"]) == 2 and data["next"]
+    assert 'rel="next"' in page["Link"]
+    assert data["results"][0]["byYourself"] is True
+    created = resident_client.get("/api/v1/me/processing-log", {"action": "create"}).json()
+    assert {r["action"] for r in created["results"]} == {"create"}
+    assert (
+        resident_client.get("/api/v1/me/processing-log", {"action": "nonsense"}).status_code == 400
+    )
+    assert resident_client.get("/api/v1/me/processing-log", {"cursor": "!!"}).status_code == 400
+    assert (
+        resident_client.get("/api/v1/me/processing-log", {"since": "gisteren"}).status_code == 400
+    )
+    assert ProcessingLogEntry.objects.filter(
+        subject=me.subject, object_id="api-verwerkingen"
+    ).exists()
+
+
+def test_export_is_logged(catalogue, me, resident_client):
+    data = resident_client.get("/api/v1/me/export").json()
+    assert data["schemaUrl"].endswith("dossier-export/v1.json")
+    assert ProcessingLogEntry.objects.filter(subject=me.subject, action="export").count() == 1
+
+
+def test_committed_export_schema_is_up_to_date():
+    from stadhuis.dossier.management.commands.dossier_schema import DEFAULT, rendered
+
+    assert DEFAULT.read_text(encoding="utf-8") == rendered(), (
+        "docs/dossier-export.schema.json is stale: run `stadhuis dossier-schema`"
+    )
