@@ -259,9 +259,12 @@ def lookup_requests(path: Path) -> int:
 def start_server(db_url: str, work: Path, port: int, workers: int, threads: int, conns: int):
     env = _server_env(db_url, str(work / "var"))
     if conns:
-        # gthread workers accept up to worker_connections (default 1000) keep-alive
-        # connections each: one worker can end up holding most of wrk's 16 connections
-        # and serve them on one core. Capping it spreads the connections over workers.
+        # gthread workers accept up to worker_connections keep-alive connections each:
+        # gunicorn's default (1000) lets one worker hold most of wrk's 16 connections and
+        # serve them on one core. `stadhuis serve` sets it to --threads since 365b9ff
+        # (STADHUIS_WORKER_CONNECTIONS overrides that); older versions of it read only
+        # GUNICORN_CMD_ARGS, which its own command line does not override.
+        env["STADHUIS_WORKER_CONNECTIONS"] = str(conns)
         env["GUNICORN_CMD_ARGS"] = f"--worker-connections {conns}"
     log = open(work / "server.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
@@ -389,7 +392,7 @@ def run(args) -> int:
         )
         print(
             f"server: gunicorn {args.workers} workers x {args.gthreads} threads, "
-            f"worker_connections {args.worker_connections or 'default (1000)'}; "
+            f"worker_connections {args.worker_connections or 'default of stadhuis serve'}; "
             f"wrk -c{args.connections} -t{args.threads}, {args.warmup} s warm-up + "
             f"{args.duration} s per scenario\n"
         )
@@ -451,7 +454,8 @@ def main() -> int:
         "--worker-connections",
         type=int,
         default=0,
-        help="gunicorn worker_connections (0: its default, 1000); e.g. equal to --gthreads",
+        help="gunicorn worker_connections (0: the default of `stadhuis serve`: --gthreads "
+        "since 365b9ff, gunicorn's 1000 before)",
     )
     parser.add_argument("--port", type=int, default=8765)
     return run(parser.parse_args())

@@ -29,17 +29,28 @@ from stadhuis.core.roles import Role
 # --- Work queue ------------------------------------------------------------------------
 
 
+def _queue_form(data, *, fresh: bool = False):
+    """The filter form; its options come from a short per-process cache. A case type or
+    status code the cached options lack (published since) is looked up afresh before
+    the form calls it invalid."""
+    form = forms.QueueFilterForm(
+        data,
+        case_types=queries.queue_case_types(fresh=fresh),
+        statuses=queries.queue_status_codes(fresh=fresh),
+    )
+    stale = form.is_bound and not form.is_valid() and {"case_type", "status"} & set(form.errors)
+    if stale and not fresh:
+        return _queue_form(data, fresh=True)
+    return form
+
+
 @never_cache
 @require_GET
 @staff_required(Role.CASE_HANDLER)
 def queue(request):
     """Open cases of my department (or assigned to me), by deadline, one page at a time."""
     actor = staff_actor(request.user, Role.CASE_HANDLER)
-    form = forms.QueueFilterForm(
-        request.GET or None,
-        case_types=queries.queue_case_types(),
-        statuses=queries.queue_status_codes(),
-    )
+    form = _queue_form(request.GET or None)
     filters = queries.QueueFilter()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
