@@ -238,3 +238,12 @@ def test_privacy_officer_queue_and_answer(catalogue, me, make_staff):
     assert response.status_code == 302
     assert request.documents.count() == 1
     assert officer.post("/medewerkers/avg-verzoeken/XXXX/antwoord").status_code == 404
+
+
+def test_overview_previews_a_long_section_and_links_to_all(catalogue, me, resident_client):
+    references = [_report(me, f"Melding {n}").reference for n in range(7)]
+    html = resident_client.get("/mijn-gegevens").content.decode()
+    assert "Bekijk alle 7" in html
+    assert sum(ref in html for ref in references) == 5  # the newest five
+    full = resident_client.get("/mijn-gegevens/zaken").content.decode()
+    assert all(ref in full for ref in references)

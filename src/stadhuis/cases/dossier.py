@@ -63,11 +63,11 @@ def _answers(questions: list[dict], answers: dict) -> list[Field]:
     return fields
 
 
-def records(subject: str) -> list[Record]:
+def records(subject: str, limit: int | None = None) -> list[Record]:
     """One record per case, newest first, in six queries however many cases there are."""
     if not subject:
         return []
-    cases = list(
+    cases = (
         Case.objects.filter(subject=subject)
         .select_related("case_type", "status", "result")
         .only(
@@ -92,6 +92,7 @@ def records(subject: str) -> list[Record]:
         )
         .order_by("-created_at", "-id")
     )
+    cases = list(cases[:limit] if limit is not None else cases)
     if not cases:
         return []
     ids = [case.pk for case in cases]
@@ -207,6 +208,13 @@ def records(subject: str) -> list[Record]:
     return result
 
 
+def preview(subject: str, limit: int) -> tuple[list[Record], int]:
+    """The newest ``limit`` cases and how many there are (index case_subject_newest)."""
+    if not subject:
+        return [], 0
+    return records(subject, limit), Case.objects.filter(subject=subject).count()
+
+
 def describe(subject: str, object_type: str, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
     """Name and link the subject's cases that processing-log entries concern (one query)."""
     rows = Case.objects.filter(subject=subject, reference__in=set(ids)).values_list(
@@ -239,5 +247,6 @@ SECTIONS = [
         records=records,
         object_types=OBJECT_TYPES,
         describe=describe,
+        preview=preview,
     )
 ]

@@ -67,3 +67,6 @@ class Section:
     records: Callable[[str], list[Record]]
     object_types: tuple[str, ...] = ()
     describe: Callable[[str, str, Iterable[str]], dict[str, tuple[str, str]]] | None = None
+    # Optional, for sections that can hold hundreds of records: ``preview(subject, n)``
+    # returns the newest ``n`` records and the total, without building all of them.
+    preview: Callable[[str, int], tuple[list[Record], int]] | None = None

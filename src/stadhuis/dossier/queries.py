@@ -73,27 +73,47 @@ class RecordView:
 class SectionView:
     section: Section
     records: list[RecordView] = field(default_factory=list)
+    total: int | None = None  # when only a preview of the records was read
 
     @property
     def count(self) -> int:
-        return len(self.records)
+        return len(self.records) if self.total is None else self.total
 
 
-def overview(subject: str) -> list[SectionView]:
-    """All the subject's records of every section, each with the register version in force.
+def overview(subject: str, *, preview: int | None = None) -> list[SectionView]:
+    """The subject's records of every section, each with the register version in force.
 
-    Queries: each section's own (a fixed number per section) plus two for the register.
+    With ``preview``, a section that can (``Section.preview``) reads only its newest
+    ``preview`` records and a count. Queries: each section's own (a fixed number per
+    section) plus two for the register.
     """
-    found = [(s, s.records(subject)) for s in sections()]
-    versions = current_versions({r.activity for _s, records in found for r in records})
+    found = []
+    for s in sections():
+        if preview is not None and s.preview is not None:
+            records, total = s.preview(subject, preview)
+        else:
+            records, total = s.records(subject), None
+        found.append((s, records, total))
+    versions = current_versions({r.activity for _s, records, _t in found for r in records})
     views = []
-    for s, records in found:
-        view = SectionView(s)
+    for s, records, total in found:
+        view = SectionView(s, total=total)
         for record in records:
             version = versions.get(record.activity)
             view.records.append(RecordView(record, version, rights_for(version)))
         views.append(view)
     return views
+
+
+def section_view(subject: str, s: Section) -> SectionView:
+    """Every record of one section, with the register version in force."""
+    records = s.records(subject)
+    versions = current_versions({r.activity for r in records})
+    view = SectionView(s)
+    for record in records:
+        version = versions.get(record.activity)
+        view.records.append(RecordView(record, version, rights_for(version)))
+    return view
 
 
 def find_record(subject: str, section_key: str, object_id: str) -> RecordView | None:

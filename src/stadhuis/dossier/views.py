@@ -33,7 +33,7 @@ def _actor(request) -> Actor:
 
 
 def overview_context(actor: Actor) -> dict:
-    sections = queries.overview(actor.subject)
+    sections = queries.overview(actor.subject, preview=PREVIEW)
     return {"sections": sections, "preview": PREVIEW}
 
 
@@ -55,7 +55,7 @@ def section(request, key: str):
         raise Http404
     actor = _actor(request)
     services.dossier_view(actor=actor, part=key)
-    view = next(v for v in queries.overview(actor.subject) if v.section.key == key)
+    view = queries.section_view(actor.subject, found)
     return render(request, "dossier/section.html", {"view": view})
 
 
