@@ -253,3 +253,18 @@ def test_export_matches_its_schema_and_is_logged(catalogue, me, other):
 def test_only_the_resident_sees_their_dossier(make_staff):
     with pytest.raises(NotAllowed):
         services.dossier_export(actor=staff_actor(make_staff("privacy_officer")))
+
+
+def test_assisted_records_are_deleted_after_their_retention(catalogue, resident, make_staff):
+    desk = staff_actor(make_staff("case_handler", username="balie"))
+    session = services.assisted_session_start(
+        actor=desk, bsn="111222333", channel="desk", reason="Hulp bij melding", consent=True
+    )
+    later = session.started_at + dt.timedelta(days=366)
+    assert services.assisted_sessions_retention_apply(now=session.started_at) == 0
+    assert services.assisted_sessions_retention_apply(now=later) == 1
+    assert services.assisted_sessions_retention_apply(now=later) == 0
+    assert not AssistedSession.objects.exists()
+    assert ProcessingLogEntry.objects.filter(
+        subject=resident.pseudonym, action="delete", object_type="hulp"
+    ).exists()

@@ -23,6 +23,7 @@ from stadhuis.core.roles import Role, require_role
 from stadhuis.dossier import activities, export, queries
 from stadhuis.dossier.models import AssistedSession
 from stadhuis.privacy.models import Action
+from stadhuis.privacy.queries import retention_days
 from stadhuis.privacy.services import record_processing
 
 
@@ -236,3 +237,35 @@ def access_request_answer(*, actor: Actor, reference: str):
             content_type="application/json",
             data=data,
         )
+
+
+# --- Retention -------------------------------------------------------------------------------
+
+
+RETENTION_ACTOR = Actor.system("bewaartermijn")
+
+
+def assisted_sessions_retention_apply(*, now: dt.datetime | None = None) -> int:
+    """Delete assisted-service records whose retention period (from the register) passed.
+
+    Each deletion is logged for its resident; running twice does nothing more.
+    """
+    days = retention_days({activities.ASSISTED}).get(activities.ASSISTED)
+    if days is None:
+        return 0
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    done = 0
+    for session in AssistedSession.objects.filter(started_at__lt=cutoff).order_by("pk")[:1000]:
+        with transaction.atomic():
+            deleted, _rows = AssistedSession.objects.filter(pk=session.pk).delete()
+            if deleted:
+                record_processing(
+                    actor=RETENTION_ACTOR,
+                    activity=activities.ASSISTED,
+                    action=Action.DELETE,
+                    subjects=[session.subject],
+                    object_type="hulp",
+                    object_id=str(session.public_id),
+                )
+                done += 1
+    return done

@@ -122,6 +122,9 @@ def requests_queue(request):
             "next_url": next_url,
             "first_url": request.path if request.GET.get("cursor") else None,
             "today": timezone.localdate(),
+            # the case page is the handlers' (with their actions); a privacy officer who
+            # is not also a handler sees the queue and makes answers here
+            "can_open": request.user.role_assignments.filter(role=Role.CASE_HANDLER).exists(),
         },
     )
 
