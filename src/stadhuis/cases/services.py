@@ -272,7 +272,7 @@ def case_submit(
         for upload in cleaned:
             _store_document(case, actor, upload)
         _log(actor, case, Action.CREATE)
-        _queue_status_notification(case, first)
+        _queue_status_notification(case, first, new_case=True)
     return case
 
 
@@ -760,7 +760,7 @@ def _recipient(case: Case) -> str:
     return ""
 
 
-def _queue(case: Case, key: str, subject: str) -> None:
+def _queue(case: Case, key: str, subject: str, *, new_case: bool = False) -> None:
     to = _recipient(case)
     if not to:
         return
@@ -768,21 +768,26 @@ def _queue(case: Case, key: str, subject: str) -> None:
         "Er is nieuws over uw zaak met kenmerk %(ref)s. Kijk op de website van de gemeente "
         "onder 'Mijn zaken', of zoek de zaak op met het kenmerk."
     ) % {"ref": case.reference}
-    Notification.objects.get_or_create(
-        key=f"{case.reference}:{key}",
-        defaults={
-            "case": case,
-            "to": to,
-            "subject": subject % {"ref": case.reference},
-            "body": body,
-        },
-    )
+    fields = {"case": case, "to": to, "subject": subject % {"ref": case.reference}, "body": body}
+    if new_case:
+        # The key starts with the reference of a case made in this very transaction, so
+        # no notification can hold it yet: a plain INSERT, without get_or_create's
+        # SELECT and savepoint (3 round trips less per case opened).
+        Notification.objects.create(key=f"{case.reference}:{key}", **fields)
+    else:
+        Notification.objects.get_or_create(key=f"{case.reference}:{key}", defaults=fields)
 
 
-def _queue_status_notification(case: Case, status: StatusType) -> None:
+def _queue_status_notification(case: Case, status: StatusType, *, new_case: bool = False) -> None:
     if status.notify_resident:
-        count = case.statuses.filter(status_type=status).count()
-        _queue(case, f"status:{status.code}:{count}", _("Uw zaak %(ref)s: ") + status.name)
+        # A case just opened has exactly one status, the one just written.
+        count = 1 if new_case else case.statuses.filter(status_type=status).count()
+        _queue(
+            case,
+            f"status:{status.code}:{count}",
+            _("Uw zaak %(ref)s: ") + status.name,
+            new_case=new_case,
+        )
 
 
 def notifications_send_due(*, batch: int = 50) -> int:
