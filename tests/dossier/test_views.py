@@ -247,3 +247,14 @@ def test_overview_previews_a_long_section_and_links_to_all(catalogue, me, reside
     assert sum(ref in html for ref in references) == 5  # the newest five
     full = resident_client.get("/mijn-gegevens/zaken").content.decode()
     assert all(ref in full for ref in references)
+
+
+def test_log_can_leave_out_what_i_did_myself(catalogue, me, handler, resident_client):
+    case = _report(me)
+    cases.case_open_for_staff(actor=handler(), case=case)
+    resident_client.get("/mijn-gegevens")
+    rows = resident_client.get("/mijn-gegevens/verwerkingen?others_only=on").context["rows"]
+    assert rows and all(not r.yourself for r in rows)
+    assert {r.who for r in rows} == {"Stadsbeheer, Zaakbehandelaar"}
+    everything = resident_client.get("/mijn-gegevens/verwerkingen").context["rows"]
+    assert any(r.concerns == "Mijn gegevens: overzicht" for r in everything)

@@ -73,5 +73,6 @@ SECTIONS = [
         records=records,
         object_types=("inwoner", "bsn"),
         describe=describe,
+        position=10,
     )
 ]

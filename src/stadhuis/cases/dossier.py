@@ -248,5 +248,6 @@ SECTIONS = [
         object_types=OBJECT_TYPES,
         describe=describe,
         preview=preview,
+        position=20,
     )
 ]

@@ -70,3 +70,4 @@ class Section:
     # Optional, for sections that can hold hundreds of records: ``preview(subject, n)``
     # returns the newest ``n`` records and the total, without building all of them.
     preview: Callable[[str, int], tuple[list[Record], int]] | None = None
+    position: int = 50  # order on the page: the account first (10), consents last (90)

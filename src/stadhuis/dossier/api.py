@@ -110,6 +110,7 @@ class LogParams(CursorParams):
     until: dt.date | None = Field(None, description="Up to this day (inclusive)")
     activity: str = Field("", max_length=80, description="Code of a processing activity")
     action: Action | None = None
+    others_only: bool = Field(False, description="Leave out what you did yourself")
 
 
 def _activity(version) -> dict | None:
@@ -179,6 +180,7 @@ def my_processing_log(request: HttpRequest, response: HttpResponse, params: Quer
         until=params.until,
         activity=params.activity,
         action=str(params.action) if params.action else "",
+        others_only=params.others_only,
     )
     page = paginate(
         request,

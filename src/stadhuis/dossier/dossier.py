@@ -58,5 +58,6 @@ SECTIONS = [
         records=records,
         object_types=("hulp",),
         describe=describe,
+        position=80,
     )
 ]

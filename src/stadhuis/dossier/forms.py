@@ -32,6 +32,8 @@ class LogFilterForm(forms.Form):
         choices=[("", _("Alles")), *list(Action.choices)],
     )
 
+    others_only = forms.BooleanField(label=_("Verberg wat ik zelf deed"), required=False)
+
     def __init__(self, *args, activities: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["activity"].choices = [("", _("Alles")), *activities]

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from stadhuis.core.discovery import app_modules
 from stadhuis.core.dossier import Record, Section
@@ -43,7 +44,8 @@ ERASURE_BASES = {
 @functools.cache
 def sections() -> tuple[Section, ...]:
     """Every app's dossier sections, in app order (found once per process)."""
-    return tuple(s for module in app_modules("dossier") for s in getattr(module, "SECTIONS", []))
+    found = [s for module in app_modules("dossier") for s in getattr(module, "SECTIONS", [])]
+    return tuple(sorted(found, key=lambda s: s.position))
 
 
 def section(key: str) -> Section | None:
@@ -137,6 +139,7 @@ class LogFilter:
     until: dt.date | None = None
     activity: str = ""
     action: str = ""
+    others_only: bool = False  # leave out what the resident did themself
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -163,6 +166,9 @@ def processing_log(subject: str, filters: LogFilter | None = None) -> QuerySet:
         entries = entries.filter(activity_version__activity__code=filters.activity)
     if filters.action:
         entries = entries.filter(action=filters.action)
+    if filters.others_only:
+        # the resident's own doings: actor "resident" without a staff member helping
+        entries = entries.exclude(actor_kind="resident", audit__isnull=True)
     return entries
 
 
@@ -239,6 +245,27 @@ def _who(entry) -> tuple[str, bool, bool]:
     return _("Automatisch, door de computer van de gemeente"), False, False
 
 
+DOSSIER_PARTS = {
+    "overzicht": gettext_lazy("Mijn gegevens: overzicht"),
+    "verwerkingen": gettext_lazy("Mijn gegevens: wie gebruikte ze"),
+    "toestemmingen": gettext_lazy("Mijn gegevens: toestemmingen"),
+    "export": gettext_lazy("Mijn gegevens: download"),
+    "api": gettext_lazy("Mijn gegevens, via een app"),
+    "api-verwerkingen": gettext_lazy("Wie gebruikte mijn gegevens, via een app"),
+}
+
+
+def _concerns(entry, names) -> tuple[str, str]:
+    if entry.object_type == "dossier":
+        part = entry.object_id
+        label = DOSSIER_PARTS.get(part)
+        if label is None:
+            found = section(part)
+            label = _("Mijn gegevens: %(title)s") % {"title": found.title} if found else part
+        return str(label), ""
+    return names.get((entry.object_type, entry.object_id), (entry.object_type, ""))
+
+
 def log_rows(subject: str, entries) -> list[LogRow]:
     entries = list(entries)
     names = describe_entries(subject, entries)
@@ -252,7 +279,7 @@ def log_rows(subject: str, entries) -> list[LogRow]:
         if settings.DOSSIER_SHOW_STAFF_NAMES and entry.audit_id:
             user = entry.audit.user
             staff_name = user.get_full_name() or user.username
-        label, url = names.get((entry.object_type, entry.object_id), ("", ""))
+        label, url = _concerns(entry, names)
         rows.append(
             LogRow(
                 occurred_at=entry.occurred_at,
@@ -267,7 +294,7 @@ def log_rows(subject: str, entries) -> list[LogRow]:
                 legal_basis_detail=version.legal_basis_detail,
                 action=entry.action,
                 action_label=str(actions.get(entry.action, entry.action)),
-                concerns=label or entry.object_type,
+                concerns=label,
                 concerns_url=url,
                 outcome=entry.outcome,
             )

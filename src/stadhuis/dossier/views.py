@@ -72,6 +72,7 @@ def log_context(request, subject: str) -> tuple[dict, int]:
                 until=data["until"],
                 activity=data["activity"],
                 action=data["action"],
+                others_only=data["others_only"],
             )
         else:
             status = 400

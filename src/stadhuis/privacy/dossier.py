@@ -52,5 +52,6 @@ SECTIONS = [
         models=("privacy.Consent",),
         records=records,
         object_types=("toestemming",),
+        position=90,
     )
 ]
