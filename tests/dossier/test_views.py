@@ -258,3 +258,18 @@ def test_log_can_leave_out_what_i_did_myself(catalogue, me, handler, resident_cl
     assert {r.who for r in rows} == {"Stadsbeheer, Zaakbehandelaar"}
     everything = resident_client.get("/mijn-gegevens/verwerkingen").context["rows"]
     assert any(r.concerns == "Mijn gegevens: overzicht" for r in everything)
+
+
+def test_dossier_pages_in_english(catalogue, me, resident_client):
+    _report(me)
+    resident_client.cookies["django_language"] = "en"
+    for url, english in [
+        ("/mijn-gegevens", "Why does the municipality have this, and for how long?"),
+        ("/mijn-gegevens/verwerkingen", "Who used my data?"),
+        ("/mijn-gegevens/toestemmingen", "My consents"),
+        ("/mijn-gegevens/downloaden", "Download my data"),
+    ]:
+        html = resident_client.get(url).content.decode()
+        assert english in html, url
+        for dutch in ("Mijn gegevens", "Klopt niet?", "Wie gebruikte", "Toestemming geven"):
+            assert dutch not in html, (url, dutch)
