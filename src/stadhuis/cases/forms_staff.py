@@ -3,19 +3,42 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from stadhuis.cases.queries_staff import Scope
+
+
+class QuickSelect(forms.Select):
+    """A single ``<select>`` built in Python: the same elements and attributes as
+    Django's Select, whose template renderer includes two templates per option. On the
+    work queue (three selects, every page view) that was about a sixth of the page's
+    CPU time. Flat choices only (no option groups)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        rows = []
+        for key, label in self.choices:
+            key = "" if key is None else str(key)
+            rows.append((key, " selected" if key in chosen else "", label))
+        options = format_html_join("", '<option value="{}"{}>{}</option>', rows)
+        attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        return format_html('<select name="{}"{}>{}</select>', name, attrs, options)
 
 
 class QueueFilterForm(forms.Form):
     """The work queue's filters (GET, works without JavaScript)."""
 
     scope = forms.ChoiceField(
-        label=_("Welke zaken"), choices=Scope.CHOICES, required=False, initial=Scope.DEPARTMENT
+        label=_("Welke zaken"),
+        choices=Scope.CHOICES,
+        required=False,
+        initial=Scope.DEPARTMENT,
+        widget=QuickSelect,
     )
-    case_type = forms.ChoiceField(label=_("Zaaktype"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    case_type = forms.ChoiceField(label=_("Zaaktype"), required=False, widget=QuickSelect)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
     overdue = forms.BooleanField(label=_("Alleen zaken die te laat zijn"), required=False)
     q = forms.CharField(
         label=_("Zoeken"),

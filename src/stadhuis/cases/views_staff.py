@@ -79,8 +79,19 @@ def queue(request):
             "first_url": request.path if request.GET.get("cursor") else None,
             "today": timezone.localdate(),
             "department": actor.unit,
+            "case_url": _case_url_prefix(),
         },
     )
+
+
+_REFERENCE_SHAPE = "0000-0000-0000-0000"
+
+
+def _case_url_prefix() -> str:
+    """The staff case URL without its reference: one ``reverse`` per page instead of one
+    per row (references are [0-9A-Z-] only, nothing to quote)."""
+    url = reverse("cases:staff_case", args=[_REFERENCE_SHAPE])
+    return url.removesuffix(_REFERENCE_SHAPE)
 
 
 # --- Case page -------------------------------------------------------------------------
