@@ -17,6 +17,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable
+from itertools import accumulate
+from operator import itemgetter, mul
 
 from . import explain as ex
 from .model import CUMULATIVE, SCORING, Election, Number
@@ -220,11 +222,13 @@ class _MesRun:
         self.hist_cache = hist_cache
         self.approver_masks = [[prep.masks[v] for v in appr] for appr in prep.approvers]
 
-    def histogram(self, winners_mask: int, j: int) -> list[tuple[int, int]]:
+    def histogram(self, winners_mask: int, j: int) -> tuple[list[int], list[int]]:
+        """The budget classes among project ``j``'s supporters: (class masks, sizes)."""
         key = (winners_mask, j)
         hist = self.hist_cache.get(key)
         if hist is None:
-            hist = list(Counter(map(winners_mask.__and__, self.approver_masks[j])).items())
+            counter = Counter(map(winners_mask.__and__, self.approver_masks[j]))
+            hist = (list(counter), list(counter.values()))
             self.hist_cache[key] = hist
         return hist
 
@@ -258,26 +262,9 @@ class _MesRun:
                 if remaining[j] < best_eff * (1 - EPS) and not explain:
                     break  # effective votes only go down: it cannot win this round
                 cost = costf[j]
-                items = [(class_budget[k], cnt) for k, cnt in self.histogram(wmask, j)]
-                money = math.fsum(b * cnt for b, cnt in items)
-                if money < cost * (1 - EPS):
-                    dropped[j] = (money, remaining[j])
-                    del remaining[j]
-                    continue
-                items.sort()
-                paid = 0.0
-                denom = sum(cnt for _, cnt in items)
-                q = cost / denom
-                for b, cnt in items:
-                    q = (cost - paid) / denom
-                    if q > b * (1 + EPS):
-                        paid += b * cnt
-                        denom -= cnt
-                        if denom == 0:
-                            break
-                    else:
-                        break
-                if denom == 0:
+                masks, counts = self.histogram(wmask, j)
+                q, money = _equal_share(cost, list(map(class_budget.__getitem__, masks)), counts)
+                if q is None:
                     dropped[j] = (money, remaining[j])
                     del remaining[j]
                     continue
@@ -292,13 +279,21 @@ class _MesRun:
             w = min(best, key=prep.order_key)
             q = costf[w] / best_eff
             bit = 1 << w
+            masks, counts = self.histogram(wmask, w)
+            budgets = list(map(class_budget.__getitem__, masks))
+            limit = q * (1 + EPS)  # who has at most this pays all they have left
+            class_budget.update(
+                zip(
+                    map(bit.__or__, masks),
+                    [b - q if b > limit else 0.0 for b in budgets],
+                    strict=True,
+                )
+            )
             paid_groups: list[tuple[int, float]] = []
-            for k, cnt in self.histogram(wmask, w):
-                b = class_budget[k]
-                pay = b if b <= q * (1 + EPS) else q
-                class_budget[k | bit] = max(b - pay, 0.0)
-                if explain:
-                    paid_groups.append((cnt, pay))
+            if explain:
+                paid_groups = [
+                    (cnt, q if b > limit else b) for b, cnt in zip(budgets, counts, strict=True)
+                ]
             payments[w] = paid_groups
             last_eff[w] = best_eff
             winners.append(w)
@@ -379,6 +374,46 @@ class _MesCardinalRun:
         }
 
 
+def _equal_share(
+    cost: float, budgets: list[float], counts: list[int]
+) -> tuple[float | None, float]:
+    """The payment ``q`` per supporter when ``cost`` is shared as equally as the
+    supporters' money allows: those with less than ``q`` pay all they have, the
+    others pay ``q``. Returns (q, money) or (None, money) when they cannot pay.
+
+    ``budgets[i]`` is the money of each of ``counts[i]`` supporters. Sorted by
+    budget with running sums, the first group that can pay the equal share of
+    what is still open is found by bisection (the test is monotone), so the
+    Python-level work is logarithmic; the rest runs in C.
+    """
+    n = len(budgets)
+    if n == 1:
+        money = budgets[0] * counts[0]
+        if money < cost * (1 - EPS):
+            return None, money
+        return cost / counts[0], money
+    order = sorted(range(n), key=budgets.__getitem__)
+    sb = itemgetter(*order)(budgets)
+    sc = itemgetter(*order)(counts)
+    paid_before = list(accumulate(map(mul, sb, sc), initial=0.0))
+    count_before = list(accumulate(sc, initial=0))
+    money = paid_before[-1]
+    if money < cost * (1 - EPS):
+        return None, money
+    total = count_before[-1]
+    lo, hi = 0, n - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if cost - paid_before[mid] <= sb[mid] * (1 + EPS) * (total - count_before[mid]):
+            hi = mid
+        else:
+            lo = mid + 1
+    rest = total - count_before[lo]
+    if rest == 0 or cost - paid_before[lo] > sb[lo] * (1 + EPS) * rest:
+        return None, money
+    return (cost - paid_before[lo]) / rest, money
+
+
 def equal_shares(
     election: Election,
     *,
@@ -414,13 +449,17 @@ def equal_shares(
 
     runner: _MesRun | _MesCardinalRun
     runner = _MesCardinalRun(prep) if prep.cardinal else _MesRun(prep, {})
-    total_cost = math.fsum(prep.costf)
+    # Only projects somebody voted for can ever be bought by Equal Shares.
+    supported = [j for j in range(len(prep.pids)) if prep.approvers[j]]
     steps = 0
 
     def cost_of(result: dict) -> float:
         return math.fsum(prep.costf[j] for j in result["winners"])
 
-    if completion == "none" or total_cost <= budget:
+    # When all projects together fit the budget, equalshares.net skips Add1 (and
+    # may leave supported projects unfunded); we let Add1 run, which then buys
+    # every supported project, as pabutools does.
+    if completion == "none":
         result = runner.run(budget / n, explain=True)
     elif completion in ("add1", "add1u"):
         per_voter = math.floor(budget / n) if integral else budget / n
@@ -431,10 +470,12 @@ def equal_shares(
                 chosen = set(result["winners"])
                 if not any(
                     spent + prep.costf[j] <= budget * (1 + EPS)
-                    for j in range(len(prep.pids))
+                    for j in supported
                     if j not in chosen
                 ):
                     break
+            elif len(result["winners"]) == len(supported):
+                break  # everything is bought: more money changes nothing
             attempt = runner.run(per_voter + 1)
             attempt_cost = cost_of(attempt)
             if attempt_cost > budget * (1 + EPS):
@@ -565,12 +606,15 @@ def phragmen(election: Election) -> ex.Outcome:
     start again from zero. In "load" terms: buying project ``c`` raises the load
     of each supporter to ``(cost(c) + their loads) / supporters(c)``; the project
     with the smallest new load goes first. Counting stops when that project does
-    not fit the budget (as in the literature and pabutools).
+    not fit the budget (as in the literature and pabutools); projects that cost more
+    than the whole budget are left out from the start.
     """
     prep = _Prepared(election)
     budget = election.budget
     load = [0.0] * prep.n
-    candidates = {j for j in range(len(prep.pids)) if prep.approvers[j]}
+    # A project dearer than the whole budget can never be bought: not a candidate
+    # (otherwise it could stop the count early).
+    candidates = {j for j in range(len(prep.pids)) if prep.approvers[j] and prep.cost[j] <= budget}
     funded: list[int] = []
     loads: dict[int, float] = {}
     left: Number = budget
