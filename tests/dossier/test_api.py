@@ -5,24 +5,13 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from stadhuis.cases import services as cases
 from stadhuis.privacy.models import ProcessingLogEntry
+from tests.dossier.conftest import report
 
 ENDPOINTS = ["/api/v1/me/dossier", "/api/v1/me/processing-log", "/api/v1/me/export"]
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-def _report(actor, text):
-    return cases.case_submit(
-        actor=actor,
-        case_type_code="melding-openbare-ruimte",
-        description=text,
-        answers={"categorie": "Afval"},
-    )
+_report = report
 
 
 @pytest.mark.parametrize("url", ENDPOINTS)

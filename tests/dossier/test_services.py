@@ -17,23 +17,11 @@ from stadhuis.dossier import export, queries, services
 from stadhuis.dossier.models import AssistedSession
 from stadhuis.privacy import services as privacy
 from stadhuis.privacy.models import Consent, ProcessingLogEntry
-
-REPORT = "melding-openbare-ruimte"
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+from tests.dossier.conftest import report
 
 
 def _report(actor, text="Lantaarnpaal kapot"):
-    return cases.case_submit(
-        actor=actor,
-        case_type_code=REPORT,
-        description=text,
-        answers={"categorie": "Straatverlichting"},
-        address="Stationsweg 4",
-    )
+    return report(actor, text, address="Stationsweg 4")
 
 
 def _close(case, staff):
@@ -143,19 +131,7 @@ def test_nobody_can_ask_about_someone_elses_data(catalogue, me, other):
         )
 
 
-def test_consent_is_given_and_withdrawn_at_once(catalogue, me, privacy_officer):
-    privacy.activity_register(
-        actor=privacy_officer,
-        code="nieuwsbrief",
-        name="Nieuwsbrief",
-        purpose="De nieuwsbrief sturen",
-        legal_basis="consent",
-        controller_unit="Communicatie",
-        retention_description="Tot u zich afmeldt",
-        data_subject_categories=["abonnees"],
-        personal_data_categories=["e-mailadres"],
-        security_measures="x",
-    )
+def test_consent_is_given_and_withdrawn_at_once(catalogue, me, newsletter):
     with pytest.raises(privacy.ConsentMissing):
         privacy.require_consent(subject=me.subject, activity="nieuwsbrief")
     privacy.consent_give(actor=me, activity="nieuwsbrief")

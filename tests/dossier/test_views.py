@@ -10,22 +10,9 @@ from django.test import Client
 from stadhuis.cases import services as cases
 from stadhuis.dossier.models import AssistedSession
 from stadhuis.privacy.models import ProcessingLogEntry
+from tests.dossier.conftest import report
 
-REPORT = "melding-openbare-ruimte"
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-def _report(actor, text="Lantaarnpaal kapot"):
-    return cases.case_submit(
-        actor=actor,
-        case_type_code=REPORT,
-        description=text,
-        answers={"categorie": "Straatverlichting"},
-    )
+_report = report
 
 
 def _staff_client(user) -> Client:
@@ -164,21 +151,7 @@ def test_pages_need_a_resident_login(client):
         assert response.status_code == 302 and "/inloggen" in response["Location"]
 
 
-def test_consent_page_gives_and_withdraws(catalogue, me, resident_client, privacy_officer):
-    from stadhuis.privacy.services import activity_register
-
-    activity_register(
-        actor=privacy_officer,
-        code="nieuwsbrief",
-        name="Nieuwsbrief",
-        purpose="De nieuwsbrief sturen",
-        legal_basis="consent",
-        controller_unit="Communicatie",
-        retention_description="Tot u zich afmeldt",
-        data_subject_categories=["abonnees"],
-        personal_data_categories=["e-mailadres"],
-        security_measures="x",
-    )
+def test_consent_page_gives_and_withdraws(catalogue, me, resident_client, newsletter):
     assert (
         "Toestemming geven" in resident_client.get("/mijn-gegevens/toestemmingen").content.decode()
     )

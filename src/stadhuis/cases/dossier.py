@@ -17,6 +17,7 @@ from stadhuis.cases.models import (
     Case,
     CaseDocument,
     CaseMessage,
+    CaseStatus,
     Escalation,
     Feedback,
     InternalNote,
@@ -96,13 +97,23 @@ def records(subject: str, limit: int | None = None) -> list[Record]:
     if not cases:
         return []
     ids = [case.pk for case in cases]
-    messages: dict[int, dict[str, int]] = defaultdict(dict)
+    # The texts themselves, not only how many: the dossier (and its export) is the copy
+    # of the data that AVG art. 15(3) and 20 give the resident.
+    messages: dict[int, list[tuple]] = defaultdict(list)
     for row in (
         CaseMessage.objects.filter(case_id__in=ids)
-        .values("case_id", "direction")
-        .annotate(n=Count("id"))
+        .order_by("at", "id")
+        .values_list("case_id", "direction", "at", "body")
     ):
-        messages[row["case_id"]][row["direction"]] = row["n"]
+        messages[row[0]].append(row[1:])
+    explanations: dict[int, list[tuple]] = defaultdict(list)
+    for row in (
+        CaseStatus.objects.filter(case_id__in=ids)
+        .exclude(explanation="")
+        .order_by("set_at", "id")
+        .values_list("case_id", "status_type__name", "set_at", "explanation")
+    ):
+        explanations[row[0]].append(row[1:])
     documents: dict[int, list[str]] = defaultdict(list)
     for case_id, name in (
         CaseDocument.objects.filter(case_id__in=ids)
@@ -144,19 +155,22 @@ def records(subject: str, limit: int | None = None) -> list[Record]:
         ]
         if case.result_id:
             fields.append(Field(_("Resultaat"), case.result.name, correctable=False))
-        sent = messages[case.pk]
-        if sent:
+        for status, at, text in explanations[case.pk]:
             fields.append(
                 Field(
-                    _("Berichten"),
-                    _("%(mine)d van u, %(city)d van de gemeente")
-                    % {
-                        "mine": sent.get(CaseMessage.Direction.FROM_RESIDENT, 0),
-                        "city": sent.get(CaseMessage.Direction.TO_RESIDENT, 0),
-                    },
+                    _("Uitleg bij '%(status)s' (%(date)s)")
+                    % {"status": _(status), "date": _day(at)},
+                    text,
                     correctable=False,
                 )
             )
+        for direction, at, body in messages[case.pk]:
+            label = (
+                _("Uw bericht van %(date)s")
+                if direction == CaseMessage.Direction.FROM_RESIDENT
+                else _("Bericht van de gemeente van %(date)s")
+            )
+            fields.append(Field(label % {"date": _day(at)}, body, correctable=False))
         if documents[case.pk]:
             fields.append(Field(_("Documenten"), ", ".join(documents[case.pk])))
         if case.pk in feedback:

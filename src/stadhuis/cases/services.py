@@ -43,6 +43,7 @@ from stadhuis.cases.uploads import CleanUpload, clean_upload
 from stadhuis.core.context import Actor, ActorKind
 from stadhuis.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from stadhuis.core.roles import Role, require_role
+from stadhuis.privacy.activities import RETENTION as RETENTION_ACTIVITY
 from stadhuis.privacy.models import Action, ProcessingActivity
 from stadhuis.privacy.services import ProcessingRefused, record_processing
 
@@ -891,7 +892,16 @@ def _anonymise(case: Case, now: dt.datetime) -> None:
     The case history is append-only for everyone else; the end of the retention period
     is the one moment it is emptied (the law's erasure duty outranks our history).
     """
-    _log(RETENTION_ACTOR, case, Action.DELETE)
+    # Logged under the register's retention activity, not the case type's own: the data
+    # must still go when that activity has since been switched off.
+    record_processing(
+        actor=RETENTION_ACTOR,
+        activity=RETENTION_ACTIVITY,
+        action=Action.DELETE,
+        subjects=_subjects(case),
+        object_type="zaak",
+        object_id=case.reference,
+    )
     for document in case.documents.all():
         document.file.delete(save=False)
     case.documents.all().delete()

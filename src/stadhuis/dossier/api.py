@@ -20,6 +20,7 @@ from stadhuis.api.pagination import CursorParams, page_of, paginate
 from stadhuis.api.problems import Problem
 from stadhuis.core.context import Actor
 from stadhuis.dossier import export, queries, services
+from stadhuis.dossier.forms import FIRST_DAY, LAST_DAY
 from stadhuis.privacy.models import Action
 
 
@@ -106,9 +107,15 @@ LogPage = page_of(LogEntryOut, "ProcessingLogPage")
 
 
 class LogParams(CursorParams):
-    since: dt.date | None = Field(None, description="From this day (inclusive)")
-    until: dt.date | None = Field(None, description="Up to this day (inclusive)")
-    activity: str = Field("", max_length=80, description="Code of a processing activity")
+    since: dt.date | None = Field(
+        None, ge=FIRST_DAY, le=LAST_DAY, description="From this day (inclusive)"
+    )
+    until: dt.date | None = Field(
+        None, ge=FIRST_DAY, le=LAST_DAY, description="Up to this day (inclusive)"
+    )
+    activity: str = Field(
+        "", max_length=80, pattern=r"^[a-z0-9-]*$", description="Code of a processing activity"
+    )
     action: Action | None = None
     others_only: bool = Field(False, description="Leave out what you did yourself")
 

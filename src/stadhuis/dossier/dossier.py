@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -9,10 +12,12 @@ from django.utils.translation import gettext_lazy
 from stadhuis.core.dossier import Field, Record, Section
 from stadhuis.dossier import activities
 from stadhuis.dossier.models import AssistedSession
+from stadhuis.privacy.queries import retention_days
 
 
 def records(subject: str) -> list[Record]:
     sessions = AssistedSession.objects.filter(subject=subject).order_by("-started_at", "-id")
+    days = retention_days({activities.ASSISTED}).get(activities.ASSISTED)
     return [
         Record(
             object_type="hulp",
@@ -31,6 +36,12 @@ def records(subject: str) -> list[Record]:
                 ),
                 Field(_("Afdeling"), session.staff_unit, correctable=False),
             ],
+            # the retention job deletes it this long after the help started
+            retained_until=(
+                timezone.localtime(session.started_at).date() + dt.timedelta(days=days)
+                if days is not None
+                else None
+            ),
         )
         for session in sessions
     ]

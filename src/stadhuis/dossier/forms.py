@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from stadhuis.cases.forms_resident import ServiceErrorsMixin
 from stadhuis.dossier.models import AssistedSession
 from stadhuis.privacy.models import Action
+
+# Dates a database can hold, with a day to spare at either end for "until + 1 day".
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(9998, 12, 31)
 
 
 class LogFilterForm(forms.Form):
@@ -37,6 +43,18 @@ class LogFilterForm(forms.Form):
     def __init__(self, *args, activities: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["activity"].choices = [("", _("Alles")), *activities]
+
+    def _in_range(self, name):
+        day = self.cleaned_data.get(name)
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise forms.ValidationError(_("Kies een datum tussen 1900 en 9998."))
+        return day
+
+    def clean_since(self):
+        return self._in_range("since")
+
+    def clean_until(self):
+        return self._in_range("until")
 
     def clean(self):
         cleaned = super().clean()

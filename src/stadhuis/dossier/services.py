@@ -22,6 +22,7 @@ from stadhuis.core.errors import InvalidInput, NotAllowed, NotFound
 from stadhuis.core.roles import Role, require_role
 from stadhuis.dossier import activities, export, queries
 from stadhuis.dossier.models import AssistedSession
+from stadhuis.privacy.activities import RETENTION as RETENTION_ACTIVITY
 from stadhuis.privacy.models import Action
 from stadhuis.privacy.queries import retention_days
 from stadhuis.privacy.services import record_processing
@@ -261,7 +262,7 @@ def assisted_sessions_retention_apply(*, now: dt.datetime | None = None) -> int:
             if deleted:
                 record_processing(
                     actor=RETENTION_ACTOR,
-                    activity=activities.ASSISTED,
+                    activity=RETENTION_ACTIVITY,
                     action=Action.DELETE,
                     subjects=[session.subject],
                     object_type="hulp",

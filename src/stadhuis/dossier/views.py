@@ -151,9 +151,10 @@ def rights_request(request, right: str):
         raise Http404
     actor = _actor(request)
     params = request.POST if request.method == "POST" else request.GET
-    section_key = params.get("onderdeel", "")[:40]
-    object_id = params.get("object", "")[:64]
-    item = params.get("gegeven", "")[:200]
+    # free parameters from a link: cut to size, and no NUL (no database column holds it)
+    section_key = params.get("onderdeel", "")[:40].replace("\x00", "")
+    object_id = params.get("object", "")[:64].replace("\x00", "")
+    item = params.get("gegeven", "")[:200].replace("\x00", "")
     found = queries.find_record(actor.subject, section_key, object_id)
     if found is None:
         raise Http404

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_noop as _
 
 CONSENTS = "toestemmingen"
+RETENTION = "bewaartermijnen"
 
 ACTIVITIES = [
     {
@@ -24,6 +25,26 @@ ACTIVITIES = [
         ),
         "security_measures": _(
             "Alleen een pseudoniem van uw BSN; wijzigen kan alleen via uzelf (intrekken)."
+        ),
+        "dpia_required": False,
+    },
+    {
+        "code": RETENTION,
+        "name": _("Gegevens verwijderen na de bewaartermijn"),
+        "purpose": _(
+            "Uw gegevens verwijderen of anoniem maken zodra de bewaartermijn voorbij is, en "
+            "vastleggen dat dat is gebeurd."
+        ),
+        "legal_basis": "legal_obligation",
+        "legal_basis_detail": "AVG art. 5 lid 1 e (opslagbeperking) en art. 17",
+        "controller_unit": "Privacy en Informatiebeveiliging",
+        "data_subject_categories": ["iedereen van wie de gemeente gegevens heeft"],
+        "personal_data_categories": ["pseudoniem", "welk gegeven werd verwijderd"],
+        "recipients": [],
+        "retention_days": None,
+        "retention_description": _("Het bewijs van verwijderen blijft in het logboek"),
+        "security_measures": _(
+            "Een automatische taak; alleen het kenmerk van wat verwijderd is blijft over."
         ),
         "dpia_required": False,
     },

@@ -33,7 +33,7 @@ def records(subject: str) -> list[Record]:
         result.append(
             Record(
                 object_type="toestemming",
-                object_id=str(consent.pk),
+                object_id=str(consent.public_id),
                 title=_("Toestemming: %(name)s") % {"name": _(version.name) if version else ""},
                 activity=consent.activity.code,
                 source=_("Door u gegeven"),

@@ -341,6 +341,7 @@ class Consent(models.Model):
     at the very next processing.
     """
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     subject = models.CharField(max_length=64)
     activity = models.ForeignKey(ProcessingActivity, on_delete=models.PROTECT, related_name="+")
     given_at = models.DateTimeField(default=timezone.now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from stadhuis.privacy.models import (
     DPIA,
@@ -98,10 +98,14 @@ class ConsentItem:
 
 
 def consents_for(subject: str) -> list[ConsentItem]:
-    """Every active consent-based activity, with the subject's consents (two queries)."""
+    """Every active consent-based activity and any the subject still has an open consent
+    for, with the subject's consents (two queries)."""
+    # Also an activity switched off since: an open consent must stay withdrawable.
+    open_consents = Consent.objects.filter(subject=subject, withdrawn_at__isnull=True)
     activities = list(
         ProcessingActivity.objects.filter(
-            is_active=True, current_version__legal_basis=LegalBasis.CONSENT
+            Q(is_active=True, current_version__legal_basis=LegalBasis.CONSENT)
+            | Q(pk__in=open_consents.values("activity"))
         )
         .select_related("current_version")
         .order_by("code")

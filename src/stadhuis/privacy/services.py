@@ -337,7 +337,7 @@ def consent_give(*, actor: Actor, activity: str) -> Consent:
             action=Action.CREATE,
             subjects=[actor.subject],
             object_type="toestemming",
-            object_id=str(consent.pk),
+            object_id=str(consent.public_id),
         )
     return consent
 
@@ -366,7 +366,7 @@ def consent_withdraw(*, actor: Actor, activity: str) -> bool:
             action=Action.UPDATE,
             subjects=[actor.subject],
             object_type="toestemming",
-            object_id=str(consent.pk),
+            object_id=str(consent.public_id),
         )
     return True
 
