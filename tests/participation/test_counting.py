@@ -20,6 +20,7 @@ from stadhuis.participation.counting import (
     Election,
     Project,
     Voter,
+    ballot_problems,
     checksum,
     count,
     describe,
@@ -282,3 +283,23 @@ def test_explanations_read_as_dutch_and_english():
         assert describe(mes.explanations["a"]) == (
             "Gekozen. Betaald door de stemmers: 3 stemmers betaalden elk 4.000."
         )
+
+
+def test_ballot_problems_follow_the_ballot_type():
+    e = election(10, {"a": 6, "b": 5, "c": 4}, [], min_length="1", max_length="2")
+    assert ballot_problems(e, ("a",)) == []
+    assert ballot_problems(e, ()) == ["too_few"]
+    assert ballot_problems(e, ("a", "b", "c")) == ["too_many"]
+    assert ballot_problems(e, ("a", "x")) == ["unknown_project"]
+    assert ballot_problems(e, ("a", "a")) == ["twice"]
+    knapsack = Election({**e.meta, "vote_type": "knapsack"}, e.projects, ())
+    assert ballot_problems(knapsack, ("a", "c")) == []
+    assert ballot_problems(knapsack, ("a", "b")) == ["over_budget"]
+    one = Election({"budget": "10", "vote_type": "choose-1"}, e.projects, ())
+    assert ballot_problems(one, ("a", "b")) == ["too_many"]
+    cumulative = Election(
+        {"budget": "10", "vote_type": "cumulative", "max_sum_points": "10"}, e.projects, ()
+    )
+    assert ballot_problems(cumulative, ("a", "b"), (5, 5)) == []
+    assert ballot_problems(cumulative, ("a", "b"), (6, 5)) == ["points_too_many"]
+    assert ballot_problems(cumulative, ("a", "b")) == ["points_missing"]

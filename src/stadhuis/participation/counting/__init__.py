@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import rules
 from .explain import Outcome, PaymentGroup, ProjectExplanation, describe
-from .model import Election, Project, Voter, format_number
+from .model import Election, Project, Voter, ballot_problems, format_number
 from .pabulib import PabulibError, parse_file, parse_text, write_file, write_text
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "Project",
     "ProjectExplanation",
     "Voter",
+    "ballot_problems",
     "checksum",
     "count",
     "describe",

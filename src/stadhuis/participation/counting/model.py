@@ -213,3 +213,46 @@ def format_number(value: Number) -> str:
     if parse_number(text) == value:
         return text
     return f"{value.numerator}/{value.denominator}"
+
+
+def ballot_problems(
+    election: Election, ballot: tuple[str, ...], points: tuple[Number, ...] | None = None
+) -> list[str]:
+    """What is wrong with a ballot under this election's rules; empty when it is valid.
+
+    Codes (the voting form turns them into text): ``unknown_project``, ``twice``,
+    ``too_few``, ``too_many``, ``over_budget`` (knapsack: the chosen projects cost more
+    than the budget), ``points_missing``, ``points_negative``, ``points_too_few``,
+    ``points_too_many`` (cumulative: ``min_sum_points``/``max_sum_points``).
+    ``choose-1`` allows exactly one project.
+    """
+    problems = []
+    if any(pid not in election.projects for pid in ballot):
+        problems.append("unknown_project")
+    if len(set(ballot)) != len(ballot):
+        problems.append("twice")
+    low, high = election.min_length, election.max_length
+    if election.vote_type == CHOOSE_ONE:
+        low, high = 1, 1
+    if low is not None and len(ballot) < low:
+        problems.append("too_few")
+    if high is not None and len(ballot) > high:
+        problems.append("too_many")
+    if (
+        election.vote_type == KNAPSACK
+        and "unknown_project" not in problems
+        and sum(election.projects[pid].cost for pid in set(ballot)) > election.budget
+    ):
+        problems.append("over_budget")
+    if election.vote_type in (CUMULATIVE, SCORING):
+        if points is None or len(points) != len(ballot):
+            problems.append("points_missing")
+        else:
+            if any(p < 0 for p in points):
+                problems.append("points_negative")
+            total = sum(points)
+            if election.min_sum_points is not None and total < election.min_sum_points:
+                problems.append("points_too_few")
+            if election.max_sum_points is not None and total > election.max_sum_points:
+                problems.append("points_too_many")
+    return problems

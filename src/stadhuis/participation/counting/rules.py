@@ -73,6 +73,18 @@ class _Prepared:
         self.score = score
         self.n = len(election.voters)
 
+    def ballots(self) -> list[tuple[int, ...]]:
+        """Each voter's projects as numbers (from the bitmasks; built on demand)."""
+        result = []
+        for mask in self.masks:
+            items = []
+            while mask:
+                low = mask & -mask
+                items.append(low.bit_length() - 1)
+                mask ^= low
+            result.append(tuple(items))
+        return result
+
     def order_key(self, j: int) -> tuple:
         """Tie-break: more votes, then lower cost, then file order."""
         return (-self.score[j], self.cost[j], j)
@@ -619,12 +631,15 @@ def phragmen(election: Election) -> ex.Outcome:
     loads: dict[int, float] = {}
     left: Number = budget
     stop_load: float | None = None
+    # Sum of the supporters' loads per project, kept up to date as loads change
+    # (only the supporters of the project just bought change): no full pass per round.
+    load_sum = [0.0] * len(prep.pids)
+    ballots = prep.ballots()
     while candidates:
         best: list[int] = []
         best_load = math.inf
         for j in sorted(candidates):
-            appr = prep.approvers[j]
-            new_load = (prep.costf[j] + math.fsum(load[v] for v in appr)) / len(appr)
+            new_load = (prep.costf[j] + load_sum[j]) / len(prep.approvers[j])
             if new_load < best_load * (1 - EPS):
                 best, best_load = [j], new_load
             elif new_load <= best_load * (1 + EPS):
@@ -634,7 +649,11 @@ def phragmen(election: Election) -> ex.Outcome:
             stop_load = best_load
             break
         for v in prep.approvers[w]:
-            load[v] = best_load
+            delta = best_load - load[v]
+            if delta:
+                for c in ballots[v]:
+                    load_sum[c] += delta
+                load[v] = best_load
         loads[w] = best_load
         funded.append(w)
         left -= prep.cost[w]
