@@ -19,7 +19,8 @@ def test_demo_city_is_complete_and_idempotent(db, capsys):
     roles = set(RoleAssignment.objects.values_list("role", flat=True))
     assert roles == set(Role.values)  # one staff member (at least) per role
     # 4 stories, plus a correction request (Anna) and an access request (Fatma)
-    assert Case.objects.count() == 6 and Escalation.objects.count() == 1
+    # ... and a neighbourhood-fund application (Anna), followed as a case
+    assert Case.objects.count() == 7 and Escalation.objects.count() == 1
     assert ProcessingActivity.objects.filter(code="klachtbehandeling").exists()
     out = capsys.readouterr().out
     assert "Anna de Vries" in out and "privacy_officer" in out
@@ -28,7 +29,7 @@ def test_demo_city_is_complete_and_idempotent(db, capsys):
     assert Resident.objects.count() == len(DEMO_RESIDENTS) + 20
     # only the named residents' logins are logged again; no case is made twice
     assert ProcessingLogEntry.objects.count() == first_entries + len(DEMO_RESIDENTS)
-    assert Case.objects.count() == 6
+    assert Case.objects.count() == 7
     assert chain.verify().ok
 
 
@@ -36,7 +37,7 @@ def test_bulk_cases_follow_the_rules(db):
     from stadhuis.cases.models import CaseStatus
 
     call_command("demo", "--residents", "30", "--cases", "200", "--seed", "3", "--quiet")
-    assert Case.objects.count() == 206  # 6 from the named residents
+    assert Case.objects.count() == 207  # 7 from the named residents
     bulk = Case.objects.exclude(subject="").exclude(events__isnull=False)
     assert bulk.count() == 200
     for case in bulk.select_related("status", "result")[:200]:

@@ -45,6 +45,8 @@ class Resident(models.Model):
     display_name = models.CharField(_("naam"), max_length=200, blank=True)
     email = models.EmailField(_("e-mailadres"), blank=True)
     postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    # From the BRP (via the login broker); only for age limits such as participation's.
+    birth_date = models.DateField(_("geboortedatum"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

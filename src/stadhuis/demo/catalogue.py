@@ -382,4 +382,67 @@ CASE_TYPES = [
             },
         ],
     },
+    {
+        "code": "wijkfonds-aanvraag",
+        "kind": "request",
+        "name": _("Aanvraag wijkfonds"),
+        "explanation": _(
+            "Geld uit het wijkfonds voor een plan van bewoners voor de buurt. Vraag het aan via "
+            "Meedoen; daar tekenen buren die uw plan steunen, en besluit de commissie."
+        ),
+        "processing_activity": "meedoen-wijkfondsen",
+        "confidentiality": "beperkt_openbaar",
+        "department": "Participatie",
+        "term_amount": 8,
+        "term_unit": "weeks",
+        "statuses": _flow(
+            received=_("We hebben uw aanvraag ontvangen. Buren kunnen nu tekenen."),
+            working=_("De wijkcommissie beoordeelt uw aanvraag."),
+            done=_("De commissie heeft besloten. Het besluit staat ook op de pagina van uw plan."),
+        ),
+        "results": [
+            {
+                "code": "toegekend",
+                "name": _("Toegekend"),
+                "resident_text": _("U krijgt het geld. Vertel later waaraan u het uitgaf."),
+            },
+            {
+                "code": "afgewezen",
+                "name": _("Afgewezen"),
+                "resident_text": _("U krijgt het geld niet. We leggen uit waarom."),
+            },
+        ],
+    },
+    {
+        "code": "right-to-challenge",
+        "kind": "request",
+        "name": _("Right to challenge"),
+        "explanation": _(
+            "Denkt u met uw buurt of organisatie een taak van de gemeente beter of goedkoper te "
+            "kunnen doen? Daag de gemeente uit via Meedoen. We beoordelen uw plan op criteria "
+            "die vooraf openbaar zijn."
+        ),
+        "processing_activity": "meedoen-wijkfondsen",
+        "confidentiality": "beperkt_openbaar",
+        "department": "Participatie",
+        "term_amount": 12,
+        "term_unit": "weeks",
+        "statuses": _flow(
+            received=_("We hebben uw uitdaging ontvangen."),
+            working=_("We vergelijken uw plan met hoe de gemeente de taak nu doet."),
+            done=_("We hebben besloten. Het besluit en de redenen zijn openbaar."),
+        ),
+        "results": [
+            {
+                "code": "toegekend",
+                "name": _("Uitdaging aangenomen"),
+                "resident_text": _("U mag de taak overnemen. We maken samen afspraken."),
+            },
+            {
+                "code": "afgewezen",
+                "name": _("Uitdaging afgewezen"),
+                "resident_text": _("De gemeente blijft de taak doen. We leggen uit waarom."),
+            },
+        ],
+    },
 ]

@@ -40,7 +40,7 @@ from stadhuis.cases.services import (
     escalation_respond,
 )
 from stadhuis.core.context import Actor
-from stadhuis.demo import catalogue, register
+from stadhuis.demo import catalogue, participation, register
 from stadhuis.demo.register import DEMO_STAFF_PASSWORD
 from stadhuis.demo.residents import DEMO_RESIDENTS
 from stadhuis.dossier.services import (
@@ -637,6 +637,7 @@ def generate_city(*, seed: int = 2026, residents: int = 0, cases: int = 0) -> De
         _ensure_register(officer)
         _ensure_catalogue(staff_actor(staff["administrator"]))
     _named_residents(staff, summary)
+    participation.generate_participation(staff)
     if residents:
         summary.extra_residents = _extra_residents(residents, random.Random(seed))
     if cases:

@@ -1,0 +1,258 @@
+"""The public, read-only API of participation: processes, ideas, projects and results.
+
+No personal data: ideas and comments appear without their author, ballots only as
+the published count. Thin handlers: a query from ``participation.queries``, a schema.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import AliasGenerator, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from stadhuis.api.pagination import CursorParams, page_of, paginate
+from stadhuis.api.problems import NOT_FOUND_RESPONSES
+from stadhuis.core.errors import NotFound
+from stadhuis.participation import queries, services, tally
+from stadhuis.participation.models import Idea, Process, Project
+
+router = Router(tags=["participation"])
+
+
+class Out(Schema):
+    model_config = ConfigDict(
+        alias_generator=AliasGenerator(serialization_alias=to_camel),
+        serialize_by_alias=True,
+    )
+
+
+class PhaseOut(Out):
+    kind: Literal["information", "ideas", "review", "voting", "results", "implementation"]
+    starts_at: datetime
+    ends_at: datetime
+
+
+class ProcessOut(Out):
+    """A participation process: the city's question, its phases and who may take part."""
+
+    id: UUID
+    kind: Literal["crowdsourcing", "consultation", "budget", "fund", "challenge"]
+    title: str
+    question: str
+    description: str
+    scope: Literal["city", "districts", "neighbourhoods"]
+    minimum_age: int = Field(description="0 when there is no minimum age.")
+    current_phase: str | None = Field(description="The phase running now, if any.")
+    phases: list[PhaseOut]
+    budget: int = Field(description="Euros to share out (citizens' budget, fund); else 0.")
+    ballot_type: str = Field(description="approval, knapsack, cumulative or choose_one.")
+
+
+class IdeaOut(Out):
+    """A visible idea, without its author."""
+
+    id: UUID
+    title: str
+    body: str
+    location: str
+    neighbourhood: str | None
+    supports: int
+    created_at: datetime
+
+
+class ProjectOut(Out):
+    """A project of a citizens' budget with the city's feasibility review."""
+
+    id: UUID
+    code: str = Field(description="The project's id in the count and the Pabulib file.")
+    title: str
+    description: str
+    cost: int
+    neighbourhood: str | None
+    feasibility: Literal["pending", "feasible", "not_feasible"]
+    feasibility_reason: str
+    progress: int = Field(description="Percentage carried out.")
+
+
+class ProjectResultOut(Out):
+    project_id: UUID
+    code: str
+    title: str
+    funded: bool
+    reason: str = Field(description="A stable code: funded, no_money_left, cap_reached, ...")
+    votes: float
+    explanation: str = Field(description="Why, in one plain sentence (Dutch or English).")
+
+
+class ResultOut(Out):
+    """The published count of a citizens' budget, with a reason per project."""
+
+    rule: str
+    ballots: int
+    budget: int
+    budget_used: int
+    checksum: str = Field(description="SHA-256 of exactly the inputs that were counted.")
+    funded: list[str] = Field(description="Project codes in funding order.")
+    projects: list[ProjectResultOut]
+
+
+ProcessPage = page_of(ProcessOut, "ProcessPage")
+IdeaPage = page_of(IdeaOut, "IdeaPage")
+ProjectPage = page_of(ProjectOut, "ProjectPage")
+
+
+def _process_out(process: Process) -> dict:
+    return {
+        "id": process.public_id,
+        "kind": process.kind,
+        "title": process.title,
+        "question": process.question,
+        "description": process.description,
+        "scope": process.scope,
+        "minimum_age": process.min_age,
+        "current_phase": services.current_phase(process),
+        "phases": [
+            {"kind": p.kind, "starts_at": p.starts_at, "ends_at": p.ends_at}
+            for p in process.phase_list
+        ],
+        "budget": process.budget,
+        "ballot_type": process.ballot_type,
+    }
+
+
+def _idea_out(idea: Idea) -> dict:
+    return {
+        "id": idea.public_id,
+        "title": idea.title,
+        "body": idea.body,
+        "location": idea.location,
+        "neighbourhood": idea.neighbourhood.name if idea.neighbourhood else None,
+        "supports": idea.supports,
+        "created_at": idea.created_at,
+    }
+
+
+def _project_out(project: Project) -> dict:
+    return {
+        "id": project.public_id,
+        "code": project.code,
+        "title": project.title,
+        "description": project.description,
+        "cost": project.cost,
+        "neighbourhood": project.neighbourhood.name if project.neighbourhood else None,
+        "feasibility": project.feasibility,
+        "feasibility_reason": project.feasibility_reason,
+        "progress": project.progress,
+    }
+
+
+def _process(id: UUID) -> Process:
+    process = queries.public_process(id)
+    if process is None:
+        raise NotFound(_("Dit proces bestaat niet of is niet openbaar."))
+    return process
+
+
+@router.get(
+    "/participation-processes",
+    response={200: ProcessPage, **NOT_FOUND_RESPONSES},
+    by_alias=True,
+    operation_id="participationProcesses_list",
+    summary="Participation processes",
+)
+def list_processes(request: HttpRequest, response: HttpResponse, params: Query[CursorParams]):
+    """Every published participation process, newest first."""
+    page = paginate(
+        request, queries.public_processes(), params, keys=("-created_at", "-id"), response=response
+    )
+    return {"results": [_process_out(p) for p in page.results], "next": page.next}
+
+
+@router.get(
+    "/participation-processes/{id}",
+    response={200: ProcessOut, **NOT_FOUND_RESPONSES},
+    by_alias=True,
+    operation_id="participationProcesses_read",
+    summary="One participation process",
+)
+def read_process(request: HttpRequest, id: UUID):
+    """One published process with its phases."""
+    return _process_out(_process(id))
+
+
+class IdeaParams(CursorParams):
+    sort: Literal["new", "support"] = Field("new", description="Newest first, or most support.")
+
+
+@router.get(
+    "/participation-processes/{id}/ideas",
+    response={200: IdeaPage, **NOT_FOUND_RESPONSES},
+    by_alias=True,
+    operation_id="participationIdeas_list",
+    summary="The visible ideas of a process",
+)
+def list_ideas(request: HttpRequest, response: HttpResponse, id: UUID, params: Query[IdeaParams]):
+    """Visible ideas, newest first or with the most support first; without authors."""
+    process = _process(id)
+    keys = ("-supports", "-id") if params.sort == "support" else ("-created_at", "-id")
+    page = paginate(request, queries.public_ideas(process), params, keys=keys, response=response)
+    return {"results": [_idea_out(i) for i in page.results], "next": page.next}
+
+
+@router.get(
+    "/participation-processes/{id}/projects",
+    response={200: ProjectPage, **NOT_FOUND_RESPONSES},
+    by_alias=True,
+    operation_id="participationProjects_list",
+    summary="The projects of a citizens' budget",
+)
+def list_projects(
+    request: HttpRequest, response: HttpResponse, id: UUID, params: Query[CursorParams]
+):
+    """Every project with the city's feasibility review and its progress, by code."""
+    process = _process(id)
+    page = paginate(
+        request, queries.process_projects(process), params, keys=("code",), response=response
+    )
+    return {"results": [_project_out(p) for p in page.results], "next": page.next}
+
+
+@router.get(
+    "/participation-processes/{id}/results",
+    response={200: ResultOut, **NOT_FOUND_RESPONSES},
+    by_alias=True,
+    operation_id="participationResults_read",
+    summary="The published result of a citizens' budget",
+)
+def read_results(request: HttpRequest, id: UUID):
+    """The published count: funded projects in order, and why each project was or was not."""
+    process = _process(id)
+    count = queries.published_count(process)
+    if count is None:
+        raise NotFound(_("Voor dit proces is nog geen uitslag gepubliceerd."))
+    return {
+        "rule": count.rule,
+        "ballots": count.ballots,
+        "budget": process.budget,
+        "budget_used": count.budget_used,
+        "checksum": count.checksum,
+        "funded": count.funded,
+        "projects": [
+            {
+                "project_id": row["project"].public_id,
+                "code": row["project"].code,
+                "title": row["project"].title,
+                "funded": row["funded"],
+                "reason": row["reason"],
+                "votes": float(row["votes"] or 0),
+                "explanation": row["sentence"],
+            }
+            for row in tally.explained_rows(process, count)
+        ],
+    }

@@ -1,0 +1,263 @@
+"""What participation holds on a resident, for the dossier.
+
+Ideas, comments, supports, reports, consultation answers, voter-roll entries,
+applications and signatures. For a vote it shows THAT and WHEN the resident voted
+and the start of their receipt, never what they voted: the city cannot know that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from stadhuis.core.dossier import Field, Record, Section
+from stadhuis.participation import activities
+from stadhuis.participation.models import (
+    AbuseReport,
+    Comment,
+    FundApplication,
+    Idea,
+    Response,
+    Signature,
+    Support,
+    VoterRollEntry,
+)
+
+BY_YOU = gettext_lazy("door u ingevuld")
+
+
+def _when(moment) -> str:
+    return date_format(moment, "j F Y, H:i")
+
+
+def records(subject: str) -> list[Record]:
+    """Eight queries, however many rows the resident has."""
+    if not subject:
+        return []
+    out: list[Record] = []
+    for idea in Idea.objects.filter(author=subject).select_related("process"):
+        out.append(
+            Record(
+                object_type="idee",
+                object_id=str(idea.public_id),
+                title=_("Idee: %(title)s") % {"title": idea.title},
+                activity=activities.IDEAS,
+                source=str(BY_YOU),
+                created_at=idea.created_at,
+                url=reverse("participation:idea", kwargs={"idea_id": idea.public_id})
+                if idea.visibility == "published"
+                else "",
+                fields=[
+                    Field(_("Proces"), idea.process.title, correctable=False),
+                    Field(_("Titel"), idea.title),
+                    Field(_("Uw idee"), idea.body),
+                    Field(_("Plek"), idea.location),
+                    Field(_("Foto"), _("ja") if idea.image else _("nee")),
+                    Field(_("Zichtbaar"), idea.get_visibility_display(), correctable=False),
+                    Field(_("Reden van de moderator"), idea.moderation_reason, correctable=False),
+                ],
+            )
+        )
+    for comment in Comment.objects.filter(author=subject).select_related("idea"):
+        out.append(
+            Record(
+                object_type="reactie",
+                object_id=str(comment.public_id),
+                title=_("Reactie bij: %(title)s") % {"title": comment.idea.title},
+                activity=activities.IDEAS,
+                source=str(BY_YOU),
+                created_at=comment.created_at,
+                fields=[
+                    Field(_("Uw reactie"), comment.body),
+                    Field(_("Zichtbaar"), comment.get_visibility_display(), correctable=False),
+                    Field(
+                        _("Reden van de moderator"), comment.moderation_reason, correctable=False
+                    ),
+                ],
+            )
+        )
+    for support in Support.objects.filter(subject=subject).select_related("idea"):
+        out.append(
+            Record(
+                object_type="steun",
+                object_id=str(support.idea.public_id),
+                title=_("U steunt: %(title)s") % {"title": support.idea.title},
+                activity=activities.IDEAS,
+                source=str(BY_YOU),
+                created_at=support.created_at,
+                fields=[Field(_("Sinds"), _when(support.created_at), correctable=False)],
+            )
+        )
+    for report in AbuseReport.objects.filter(reporter=subject):
+        out.append(
+            Record(
+                object_type="melding",
+                object_id=str(report.public_id),
+                title=_("Uw melding van misbruik"),
+                activity=activities.MODERATION,
+                source=str(BY_YOU),
+                created_at=report.created_at,
+                fields=[
+                    Field(_("Waarom"), report.reason),
+                    Field(
+                        _("Afgehandeld"),
+                        _when(report.handled_at) if report.handled_at else _("nog niet"),
+                        correctable=False,
+                    ),
+                ],
+            )
+        )
+    responses = Response.objects.filter(subject=subject).select_related("process")
+    for response in responses.prefetch_related("answers__question"):
+        out.append(
+            Record(
+                object_type="antwoord",
+                object_id=str(response.public_id),
+                title=_("Uw antwoorden: %(title)s") % {"title": response.process.title},
+                activity=activities.CONSULTATION,
+                source=str(BY_YOU),
+                created_at=response.created_at,
+                fields=[
+                    Field(
+                        answer.question.text,
+                        ", ".join(map(str, answer.value))
+                        if isinstance(answer.value, list)
+                        else str(answer.value),
+                    )
+                    for answer in sorted(response.answers.all(), key=lambda a: a.question.order)
+                ],
+            )
+        )
+    for entry in VoterRollEntry.objects.filter(subject=subject).select_related("process"):
+        fields = [
+            Field(_("Gestemd op"), _when(entry.voted_at), correctable=False),
+            Field(
+                _("Manier"),
+                _("op papier") if entry.channel == "paper" else _("online"),
+                correctable=False,
+            ),
+            Field(
+                _("Wat u stemde"),
+                _("Dat weet de gemeente niet: uw stem staat apart, zonder verband met u."),
+                correctable=False,
+            ),
+        ]
+        if entry.receipt_hint:
+            fields.insert(
+                1,
+                Field(
+                    _("Uw stembewijs begint met"),
+                    entry.receipt_hint + "-…",
+                    correctable=False,
+                ),
+            )
+        out.append(
+            Record(
+                object_type="stemregister",
+                object_id=str(entry.process.public_id),
+                title=_("U stemde: %(title)s") % {"title": entry.process.title},
+                activity=activities.VOTING,
+                source=_("vastgelegd toen u stemde"),
+                created_at=entry.voted_at,
+                fields=fields,
+            )
+        )
+    for application in FundApplication.objects.filter(applicant=subject).select_related("process"):
+        out.append(
+            Record(
+                object_type="aanvraag",
+                object_id=str(application.public_id),
+                title=_("Uw aanvraag: %(title)s") % {"title": application.title},
+                activity=activities.FUNDS,
+                source=str(BY_YOU),
+                created_at=application.created_at,
+                url=reverse(
+                    "participation:application", kwargs={"application_id": application.public_id}
+                ),
+                fields=[
+                    Field(_("Plan"), application.plan),
+                    Field(_("Gevraagd bedrag"), f"€ {application.amount}"),
+                    Field(_("Kenmerk van de zaak"), application.case_reference, correctable=False),
+                    Field(_("Besluit"), application.get_decision_display(), correctable=False),
+                ],
+            )
+        )
+    for signature in Signature.objects.filter(subject=subject).select_related("application"):
+        out.append(
+            Record(
+                object_type="handtekening",
+                object_id=str(signature.application.public_id),
+                title=_("U tekende voor: %(title)s") % {"title": signature.application.title},
+                activity=activities.FUNDS,
+                source=str(BY_YOU),
+                created_at=signature.created_at,
+                fields=[Field(_("Getekend op"), _when(signature.created_at), correctable=False)],
+            )
+        )
+    out.sort(key=lambda record: record.created_at, reverse=True)
+    return out
+
+
+def describe(subject: str, object_type: str, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Names for processing-log entries about ideas and applications."""
+    ids = [i for i in ids if i]
+    names: dict[str, tuple[str, str]] = {}
+    for public_id, title in Idea.objects.filter(public_id__in=_uuids(ids)).values_list(
+        "public_id", "title"
+    ):
+        names[str(public_id)] = (_("Idee: %(title)s") % {"title": title}, "")
+    for public_id, title in FundApplication.objects.filter(public_id__in=_uuids(ids)).values_list(
+        "public_id", "title"
+    ):
+        names[str(public_id)] = (_("Aanvraag: %(title)s") % {"title": title}, "")
+    return names
+
+
+def _uuids(ids: Iterable[str]) -> list:
+    import uuid
+
+    result = []
+    for value in ids:
+        try:
+            result.append(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    return result
+
+
+SECTIONS = [
+    Section(
+        key="meedoen",
+        title=gettext_lazy("Meedoen"),
+        description=gettext_lazy(
+            "Uw ideeën, reacties en steun, uw antwoorden op raadplegingen, dat u stemde voor de "
+            "burgerbegroting (niet wat), en uw aanvragen en handtekeningen voor het wijkfonds."
+        ),
+        models=(
+            "participation.Idea",
+            "participation.Comment",
+            "participation.Support",
+            "participation.AbuseReport",
+            "participation.Response",
+            "participation.Answer",
+            "participation.VoterRollEntry",
+            "participation.FundApplication",
+            "participation.Signature",
+        ),
+        records=records,
+        object_types=(
+            "idee",
+            "reactie",
+            "steun",
+            "melding",
+            "antwoord",
+            "stemregister",
+            "aanvraag",
+        ),
+        describe=describe,
+    )
+]

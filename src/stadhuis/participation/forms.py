@@ -1,0 +1,401 @@
+"""Forms of participation. They check the shape of the input; who may take part and
+what the phase allows is checked by the services, whose errors land on these forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from stadhuis.cases.forms_resident import ServiceErrorsMixin
+from stadhuis.cases.uploads import MAX_BYTES
+from stadhuis.participation.models import BallotType, Question, QuestionKind
+
+RECEIPT_HELP = _("De code die u kreeg toen u stemde, bijvoorbeeld 7K3M-P9QX-2B4T-VW8N-R5C1.")
+
+
+class Form(ServiceErrorsMixin, forms.Form):
+    pass
+
+
+class IdeaFilterForm(forms.Form):
+    sort = forms.ChoiceField(
+        label=_("Sorteren"),
+        choices=[("nieuw", _("Nieuwste eerst")), ("steun", _("Meeste steun eerst"))],
+        required=False,
+    )
+    buurt = forms.ChoiceField(label=_("Buurt"), required=False)
+    zoek = forms.CharField(label=_("Zoeken"), required=False, max_length=100)
+
+    def __init__(self, *args, neighbourhoods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["buurt"].choices = [("", _("Alle buurten"))] + [
+            (n.code, n.name) for n in neighbourhoods
+        ]
+
+
+class IdeaForm(Form):
+    title = forms.CharField(
+        label=_("Titel van uw idee"),
+        max_length=150,
+        error_messages={"required": _("Geef uw idee een korte titel.")},
+    )
+    body = forms.CharField(
+        label=_("Uw idee"),
+        help_text=_("Wat wilt u, waar, en waarom is het goed voor de buurt?"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        error_messages={"required": _("Beschrijf uw idee.")},
+    )
+    location = forms.CharField(
+        label=_("Plek (niet verplicht)"),
+        help_text=_("Bijvoorbeeld: het grasveld achter de bibliotheek."),
+        required=False,
+        max_length=200,
+    )
+    latitude = forms.DecimalField(
+        label=_("Breedtegraad (niet verplicht)"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        max_digits=9,
+        decimal_places=6,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "form-input--short"}),
+    )
+    longitude = forms.DecimalField(
+        label=_("Lengtegraad (niet verplicht)"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        max_digits=9,
+        decimal_places=6,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "form-input--short"}),
+    )
+    image = forms.FileField(
+        label=_("Foto (niet verplicht)"),
+        help_text=_(
+            "JPG of PNG, hoogstens 10 MB. We halen de plek waar de foto is gemaakt eruit. "
+            "Kies de foto bij de laatste stap."
+        ),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image and image.size > MAX_BYTES:
+            raise forms.ValidationError(_("De foto is te groot. Hij mag hoogstens 10 MB zijn."))
+        return image
+
+
+class CommentForm(Form):
+    body = forms.CharField(
+        label=_("Uw reactie"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Schrijf uw reactie.")},
+    )
+    parent = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
+class ReportForm(Form):
+    reason = forms.CharField(
+        label=_("Wat is er mis?"),
+        help_text=_("Bijvoorbeeld: scheldwoorden, reclame of persoonlijke gegevens van anderen."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": _("Vertel kort wat er mis is.")},
+    )
+    comment = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
+class ConsultationForm(Form):
+    """One field per question of the consultation; ``answers()`` gives the service input."""
+
+    def __init__(self, *args, questions: list[Question], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            name = f"q{question.pk}"
+            required_msg = {"required": _("Beantwoord deze vraag.")}
+            if question.kind == QuestionKind.SINGLE:
+                field = forms.ChoiceField(
+                    choices=[(c, c) for c in question.choices], widget=forms.RadioSelect
+                )
+            elif question.kind == QuestionKind.MULTIPLE:
+                field = forms.MultipleChoiceField(
+                    choices=[(c, c) for c in question.choices], widget=forms.CheckboxSelectMultiple
+                )
+            elif question.kind == QuestionKind.SCALE:
+                field = forms.ChoiceField(
+                    choices=[
+                        (str(n), str(n)) for n in range(question.scale_min, question.scale_max + 1)
+                    ],
+                    widget=forms.RadioSelect,
+                )
+            elif question.kind == QuestionKind.RANKING:
+                # Works without JavaScript: a place number per choice.
+                for index, choice in enumerate(question.choices):
+                    self.fields[f"{name}_{index}"] = forms.TypedChoiceField(
+                        label=choice,
+                        choices=[("", "-")]
+                        + [(str(n), str(n)) for n in range(1, len(question.choices) + 1)],
+                        coerce=int,
+                        required=question.required,
+                        error_messages=required_msg,
+                    )
+                continue
+            else:
+                field = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+            field.label = question.text
+            field.required = question.required
+            field.error_messages.update(required_msg)
+            self.fields[name] = field
+
+    def add_service_error(self, exc) -> None:
+        field = exc.details.get("field")
+        if field and field not in self.fields:
+            field = next((n for n in self.fields if n.startswith(f"{field}_")), None)
+        self.add_error(field if field in self.fields else None, str(exc.message))
+
+    def sections(self) -> list[tuple[Question, list]]:
+        """Each question with its bound fields (a ranking has one per choice)."""
+        result = []
+        for question in self.questions:
+            name = f"q{question.pk}"
+            if question.kind == QuestionKind.RANKING:
+                fields = [self[f"{name}_{i}"] for i in range(len(question.choices))]
+            else:
+                fields = [self[name]]
+            result.append((question, fields))
+        return result
+
+    def answers(self) -> dict[int, object]:
+        data = self.cleaned_data
+        result: dict[int, object] = {}
+        for question in self.questions:
+            name = f"q{question.pk}"
+            if question.kind == QuestionKind.RANKING:
+                places = [
+                    (data.get(f"{name}_{i}"), choice) for i, choice in enumerate(question.choices)
+                ]
+                if all(place in (None, "") for place, _c in places):
+                    result[question.pk] = []
+                elif len({p for p, _c in places}) != len(places) or any(
+                    p in (None, "") for p, _c in places
+                ):
+                    result[question.pk] = ["?"]  # the service names the problem
+                else:
+                    result[question.pk] = [choice for _p, choice in sorted(places)]
+            else:
+                result[question.pk] = data.get(name)
+        return result
+
+    @classmethod
+    def initial_from(cls, response) -> dict:
+        if response is None:
+            return {}
+        initial = {}
+        for answer in response.answers.all():
+            name = f"q{answer.question_id}"
+            value = answer.value
+            if isinstance(value, list) and answer.question.kind == QuestionKind.RANKING:
+                for place, choice in enumerate(value, start=1):
+                    index = answer.question.choices.index(choice)
+                    initial[f"{name}_{index}"] = str(place)
+            else:
+                initial[name] = value if isinstance(value, list) else str(value)
+        return initial
+
+
+class BallotForm(Form):
+    """The ballot: a checkbox per project, or points per project for cumulative voting."""
+
+    receipt = forms.CharField(
+        label=_("Uw stembewijs (alleen als u uw stem wijzigt)"),
+        help_text=RECEIPT_HELP,
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, process, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.process = process
+        self.projects = projects
+        kind = process.ballot_type
+        if kind == BallotType.CUMULATIVE:
+            for project in projects:
+                self.fields[f"p_{project.code}"] = forms.IntegerField(
+                    label=project.title,
+                    min_value=0,
+                    max_value=process.ballot_points,
+                    required=False,
+                    widget=forms.NumberInput(attrs={"class": "form-input--short"}),
+                )
+        elif kind == BallotType.CHOOSE_ONE:
+            self.fields["project"] = forms.ChoiceField(
+                label=_("Kies één project"),
+                choices=[(p.code, p.title) for p in projects],
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Kies een project.")},
+            )
+        else:
+            self.fields["projects"] = forms.MultipleChoiceField(
+                label=_("Kies projecten"),
+                choices=[(p.code, p.title) for p in projects],
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"required": _("Kies minstens één project.")},
+            )
+        self.order_fields([n for n in self.fields if n != "receipt"] + ["receipt"])
+
+    def choices(self) -> dict[str, int]:
+        data = self.cleaned_data
+        kind = self.process.ballot_type
+        if kind == BallotType.CUMULATIVE:
+            return {
+                p.code: data.get(f"p_{p.code}") or 0
+                for p in self.projects
+                if data.get(f"p_{p.code}")
+            }
+        if kind == BallotType.CHOOSE_ONE:
+            return {data["project"]: 1}
+        return dict.fromkeys(data["projects"], 1)
+
+
+class ReceiptForm(Form):
+    receipt = forms.CharField(
+        label=_("Uw stembewijs"),
+        help_text=RECEIPT_HELP,
+        max_length=40,
+        error_messages={"required": _("Vul uw stembewijs in.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class ApplicationForm(Form):
+    title = forms.CharField(
+        label=_("Naam van uw plan"),
+        max_length=200,
+        error_messages={"required": _("Geef uw plan een naam.")},
+    )
+    organisation = forms.CharField(
+        label=_("Namens welke groep of organisatie? (niet verplicht)"),
+        max_length=200,
+        required=False,
+    )
+    plan = forms.CharField(
+        label=_("Uw plan"),
+        help_text=_("Wat gaat u doen, met wie, en wanneer? Waar gaat het geld naartoe?"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=10000,
+        error_messages={"required": _("Beschrijf uw plan.")},
+    )
+    amount = forms.IntegerField(
+        label=_("Bedrag dat u nodig hebt (euro)"),
+        min_value=1,
+        error_messages={
+            "required": _("Vul het bedrag in dat u nodig hebt."),
+            "invalid": _("Vul een bedrag in hele euro's in."),
+        },
+        widget=forms.NumberInput(attrs={"class": "form-input--short"}),
+    )
+
+    def __init__(self, *args, challenge: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if challenge:
+            self.fields["task"] = forms.CharField(
+                label=_("Welke taak van de gemeente wilt u overnemen?"),
+                max_length=200,
+                error_messages={"required": _("Welke taak wilt u overnemen?")},
+            )
+            self.fields["comparison"] = forms.CharField(
+                label=_("Vergelijking met de gemeente"),
+                help_text=_("Wat kost het bij u, en wat bij de gemeente? Wat doet u beter?"),
+                widget=forms.Textarea(attrs={"rows": 5}),
+                max_length=5000,
+                error_messages={
+                    "required": _("Vergelijk de kosten en de kwaliteit met die van de gemeente.")
+                },
+            )
+
+
+class SpendingReportForm(Form):
+    report = forms.CharField(
+        label=_("Waaraan hebt u het geld uitgegeven?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        error_messages={"required": _("Vertel waaraan u het geld uitgaf.")},
+    )
+    spent = forms.IntegerField(
+        label=_("Uitgegeven bedrag (euro)"),
+        min_value=0,
+        error_messages={"required": _("Vul het uitgegeven bedrag in.")},
+    )
+
+
+# --- Staff ---------------------------------------------------------------------------
+
+
+class ModerateForm(Form):
+    action = forms.ChoiceField(
+        label=_("Besluit"),
+        choices=[
+            ("hide", _("Verbergen")),
+            ("restore", _("Terugzetten")),
+            ("reject", _("Afwijzen")),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Reden (de schrijver ziet deze)"),
+        max_length=1000,
+        error_messages={"required": _("Geef een reden: de schrijver ziet die.")},
+    )
+
+
+class ProjectFromIdeaForm(Form):
+    title = forms.CharField(label=_("Titel van het project"), max_length=200)
+    cost = forms.IntegerField(label=_("Geschatte kosten (euro)"), min_value=0)
+
+
+class ReviewForm(Form):
+    feasible = forms.TypedChoiceField(
+        label=_("Uitvoerbaar?"),
+        choices=[("1", _("Ja, uitvoerbaar")), ("0", _("Nee, niet uitvoerbaar"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    cost = forms.IntegerField(label=_("Kostenraming (euro)"), min_value=0)
+    reason = forms.CharField(
+        label=_("Uitleg (openbaar)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": _("Leg uit waarom: inwoners lezen dit.")},
+    )
+
+
+class DecideForm(Form):
+    score = forms.IntegerField(label=_("Score (0-10)"), min_value=0, max_value=10)
+    grant = forms.TypedChoiceField(
+        label=_("Besluit"),
+        choices=[("1", _("Toekennen")), ("0", _("Afwijzen"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    amount = forms.IntegerField(label=_("Toegekend bedrag (euro)"), min_value=1, required=False)
+    reason = forms.CharField(
+        label=_("Uitleg van het besluit (openbaar)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        error_messages={"required": _("Leg het besluit uit: het is openbaar.")},
+    )
+
+
+class PaperRollForm(Form):
+    voter_bsn = forms.CharField(label=_("BSN van de stemmer"), max_length=11)
+
+
+class MilestoneForm(Form):
+    title = forms.CharField(label=_("Mijlpaal"), max_length=200)
+    progress = forms.IntegerField(label=_("Voortgang (procent)"), min_value=0, max_value=100)
+    note = forms.CharField(label=_("Toelichting"), required=False, max_length=2000)
+    photo = forms.FileField(label=_("Foto (niet verplicht)"), required=False)

@@ -1,0 +1,460 @@
+"""Reads of participation for pages and API, with their joins in one place.
+
+Public reads show only published processes and visible ideas and comments; a
+resident's own reads are narrowed to their pseudonym here, so a view cannot forget it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Count as DbCount
+from django.db.models import Prefetch, Q, QuerySet
+
+from stadhuis.participation.models import (
+    AbuseReport,
+    Answer,
+    Ballot,
+    Comment,
+    Count,
+    CountStatus,
+    Decision,
+    Feasibility,
+    FundApplication,
+    Idea,
+    Milestone,
+    OpenAnswerStatus,
+    Phase,
+    Process,
+    Project,
+    Question,
+    QuestionKind,
+    Response,
+    Signature,
+    Support,
+    Visibility,
+    VoterRollEntry,
+)
+from stadhuis.participation.services import normalise_receipt, receipt_hash
+
+_PHASES = Prefetch("phases", queryset=Phase.objects.order_by("starts_at"), to_attr="phase_list")
+
+
+def public_processes() -> QuerySet[Process]:
+    """Published processes, newest first, with their phases (two queries)."""
+    return (
+        Process.objects.filter(is_published=True)
+        .prefetch_related(_PHASES)
+        .order_by("-created_at", "-id")
+    )
+
+
+def public_process(public_id) -> Process | None:
+    return (
+        Process.objects.filter(is_published=True, public_id=public_id)
+        .prefetch_related(_PHASES, "neighbourhoods")
+        .first()
+    )
+
+
+def process_by_id(public_id) -> Process | None:
+    """Any process, published or not (staff pages)."""
+    return Process.objects.filter(public_id=public_id).prefetch_related(_PHASES).first()
+
+
+IDEA_SORTS = {"nieuw": ("-created_at", "-id"), "steun": ("-supports", "-id")}
+
+
+def public_ideas(
+    process: Process, *, sort: str = "nieuw", neighbourhood: str = "", search: str = ""
+) -> QuerySet[Idea]:
+    """The visible ideas of a process, with filters; one query."""
+    ideas = Idea.objects.filter(process=process, visibility=Visibility.PUBLISHED).select_related(
+        "neighbourhood"
+    )
+    if neighbourhood:
+        ideas = ideas.filter(neighbourhood__code=neighbourhood)
+    if search:
+        ideas = ideas.filter(Q(title__icontains=search) | Q(body__icontains=search))
+    return ideas.order_by(*IDEA_SORTS.get(sort, IDEA_SORTS["nieuw"]))
+
+
+def public_idea(public_id) -> Idea | None:
+    """A visible idea of a published process with its visible comment threads."""
+    comments = Comment.objects.filter(visibility=Visibility.PUBLISHED).order_by("created_at", "id")
+    return (
+        Idea.objects.filter(
+            public_id=public_id, visibility=Visibility.PUBLISHED, process__is_published=True
+        )
+        .select_related("process", "neighbourhood")
+        .prefetch_related(
+            Prefetch(
+                "process__phases",
+                queryset=Phase.objects.order_by("starts_at"),
+                to_attr="phase_list",
+            ),
+            Prefetch("comments", queryset=comments, to_attr="visible_comments"),
+        )
+        .first()
+    )
+
+
+def threads(idea: Idea) -> list[tuple[Comment, list[Comment]]]:
+    """Top-level comments with their replies (replies to replies join their thread)."""
+    comments = idea.visible_comments
+    by_id = {c.pk: c for c in comments}
+    roots: dict[int, list[Comment]] = {}
+    order: list[Comment] = []
+
+    def root_of(comment: Comment) -> Comment | None:
+        seen = 0
+        while comment.parent_id is not None and seen < 50:
+            parent = by_id.get(comment.parent_id)
+            if parent is None:
+                return None  # a reply to a hidden comment is not shown
+            comment, seen = parent, seen + 1
+        return comment
+
+    for comment in comments:
+        root = root_of(comment)
+        if root is None:
+            continue
+        if root is comment:
+            roots[comment.pk] = []
+            order.append(comment)
+        else:
+            roots.setdefault(root.pk, []).append(comment)
+    return [(c, roots.get(c.pk, [])) for c in order]
+
+
+def has_supported(idea: Idea, subject: str) -> bool:
+    return bool(subject) and Support.objects.filter(idea=idea, subject=subject).exists()
+
+
+# --- Similar ideas ---------------------------------------------------------------------
+
+_WORD = re.compile(r"\w{3,}", re.UNICODE)
+STOPWORDS = frozenset(
+    [
+        "aan",
+        "als",
+        "bij",
+        "dat",
+        "de",
+        "den",
+        "der",
+        "des",
+        "die",
+        "dit",
+        "door",
+        "een",
+        "en",
+        "er",
+        "het",
+        "hier",
+        "hij",
+        "hoe",
+        "ik",
+        "in",
+        "is",
+        "je",
+        "kan",
+        "maar",
+        "meer",
+        "met",
+        "mij",
+        "naar",
+        "niet",
+        "nog",
+        "nu",
+        "of",
+        "om",
+        "ook",
+        "op",
+        "over",
+        "te",
+        "tot",
+        "uit",
+        "van",
+        "veel",
+        "voor",
+        "was",
+        "wat",
+        "we",
+        "wel",
+        "wij",
+        "wordt",
+        "zijn",
+        "zo",
+        "zou",
+        "the",
+        "and",
+        "for",
+        "with",
+        "this",
+        "that",
+        "are",
+    ]
+)
+SIMILAR_LIMIT = 5
+SIMILAR_SCAN = 2000  # the portable fallback compares with the newest ideas only
+
+
+def tokens(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in STOPWORDS}
+
+
+def similarity(a: set[str], b: set[str]) -> float:
+    """Overlap of two token sets (Jaccard), 0 to 1."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def similar_ideas(process: Process, text: str, *, limit: int = SIMILAR_LIMIT) -> list[Idea]:
+    """Visible ideas of the process that look like ``text``, most alike first.
+
+    PostgreSQL ranks with its Dutch full-text search (any of the words); other
+    databases compare word sets of the newest ideas in Python.
+    """
+    words = tokens(text)
+    if not words:
+        return []
+    base = Idea.objects.filter(process=process, visibility=Visibility.PUBLISHED).only(
+        "public_id", "title", "body", "supports"
+    )
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        query = None
+        for word in sorted(words)[:30]:
+            part = SearchQuery(word, config="dutch")
+            query = part if query is None else query | part
+        vector = SearchVector("title", weight="A", config="dutch") + SearchVector(
+            "body", weight="B", config="dutch"
+        )
+        return list(
+            base.annotate(rank=SearchRank(vector, query))
+            .filter(rank__gt=0.01)
+            .order_by("-rank", "-id")[:limit]
+        )
+    scored = []
+    for idea in base.order_by("-created_at", "-id")[:SIMILAR_SCAN]:
+        score = similarity(words, tokens(f"{idea.title} {idea.body}"))
+        if score >= 0.1:
+            scored.append((score, idea.pk, idea))
+    scored.sort(key=lambda item: (-item[0], -item[1]))
+    return [idea for _score, _pk, idea in scored[:limit]]
+
+
+# --- A resident's own things -------------------------------------------------------------
+
+
+def my_ideas(subject: str) -> QuerySet[Idea]:
+    """Every idea of this resident, also hidden or rejected ones (with the reason)."""
+    if not subject:
+        return Idea.objects.none()
+    return (
+        Idea.objects.filter(author=subject).select_related("process").order_by("-created_at", "-id")
+    )
+
+
+def my_response(process: Process, subject: str) -> Response | None:
+    if not subject:
+        return None
+    return (
+        Response.objects.filter(process=process, subject=subject)
+        .prefetch_related("answers")
+        .first()
+    )
+
+
+def my_roll_entry(process: Process, subject: str) -> VoterRollEntry | None:
+    if not subject:
+        return None
+    return VoterRollEntry.objects.filter(process=process, subject=subject).first()
+
+
+# --- Consultations ----------------------------------------------------------------------
+
+
+def questions(process: Process) -> list[Question]:
+    return list(process.questions.order_by("order"))
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    counts: list[tuple[str, int]] = field(default_factory=list)  # choice -> count
+    average: float | None = None
+    open_answers: list[str] = field(default_factory=list)
+    answered: int = 0
+
+
+def consultation_results(process: Process) -> list[QuestionResult]:
+    """Counts per choice (rankings: Borda points), scale averages, approved open answers.
+
+    Two queries however many responses there are.
+    """
+    questions_ = questions(process)
+    results = {q.pk: QuestionResult(q) for q in questions_}
+    tallies: dict[int, Counter] = defaultdict(Counter)
+    scale: dict[int, list[int]] = defaultdict(list)
+    answers = Answer.objects.filter(response__process=process).values_list(
+        "question_id", "value", "open_status"
+    )
+    for question_id, value, status in answers.iterator():
+        result = results.get(question_id)
+        if result is None:
+            continue
+        result.answered += 1
+        kind = result.question.kind
+        if kind == QuestionKind.SINGLE:
+            tallies[question_id][value] += 1
+        elif kind == QuestionKind.MULTIPLE:
+            tallies[question_id].update(value)
+        elif kind == QuestionKind.RANKING:
+            size = len(value)
+            for place, choice in enumerate(value):
+                tallies[question_id][choice] += size - place
+        elif kind == QuestionKind.SCALE:
+            scale[question_id].append(int(value))
+        elif status == OpenAnswerStatus.APPROVED:
+            result.open_answers.append(value)
+    for question in questions_:
+        result = results[question.pk]
+        if question.choices:
+            counts = tallies[question.pk]
+            result.counts = [(choice, counts.get(choice, 0)) for choice in question.choices]
+            if question.kind == QuestionKind.RANKING:
+                result.counts.sort(key=lambda item: -item[1])
+        if scale[question.pk]:
+            result.average = round(sum(scale[question.pk]) / len(scale[question.pk]), 1)
+    return [results[q.pk] for q in questions_]
+
+
+def pending_open_answers() -> QuerySet[Answer]:
+    return (
+        Answer.objects.filter(open_status=OpenAnswerStatus.PENDING)
+        .select_related("question", "question__process", "response")
+        .order_by("id")
+    )
+
+
+# --- Budget ----------------------------------------------------------------------------------
+
+
+def ballot_projects(process: Process) -> list[Project]:
+    """The projects on the ballot: feasible ones, by title."""
+    return list(
+        Project.objects.filter(process=process, feasibility=Feasibility.FEASIBLE)
+        .select_related("neighbourhood")
+        .order_by("title", "id")
+    )
+
+
+def process_projects(process: Process) -> QuerySet[Project]:
+    """All projects of a process with their review, for the public list."""
+    return (
+        Project.objects.filter(process=process)
+        .select_related("neighbourhood", "idea")
+        .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("at", "id")))
+        .order_by("title", "id")
+    )
+
+
+def public_project(public_id) -> Project | None:
+    return (
+        Project.objects.filter(public_id=public_id, process__is_published=True)
+        .select_related("process", "neighbourhood")
+        .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("at", "id")))
+        .first()
+    )
+
+
+def receipt_counted(process: Process, receipt: str) -> bool:
+    """Is a ballot with this receipt in the count? (It says nothing about what it holds.)"""
+    receipt = normalise_receipt(receipt)
+    return (
+        bool(receipt)
+        and Ballot.objects.filter(process=process, receipt_hash=receipt_hash(receipt)).exists()
+    )
+
+
+def published_count(process: Process) -> Count | None:
+    return Count.objects.filter(process=process, is_published=True, status=CountStatus.DONE).first()
+
+
+def latest_count(process: Process) -> Count | None:
+    return Count.objects.filter(process=process).order_by("-requested_at", "-id").first()
+
+
+def turnout(process: Process) -> int:
+    return VoterRollEntry.objects.filter(process=process).count()
+
+
+# --- Funds ---------------------------------------------------------------------------------
+
+
+def public_applications(process: Process) -> QuerySet[FundApplication]:
+    """Applications of a process with their number of signatures; decisions are public."""
+    return (
+        FundApplication.objects.filter(process=process)
+        .select_related("neighbourhood")
+        .annotate(signature_count=DbCount("signatures"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def public_application(public_id) -> FundApplication | None:
+    return (
+        FundApplication.objects.filter(public_id=public_id, process__is_published=True)
+        .select_related("process", "neighbourhood")
+        .annotate(signature_count=DbCount("signatures"))
+        .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("at", "id")))
+        .first()
+    )
+
+
+def has_signed(application: FundApplication, subject: str) -> bool:
+    return (
+        bool(subject)
+        and Signature.objects.filter(application=application, subject=subject).exists()
+    )
+
+
+def pending_applications() -> QuerySet[FundApplication]:
+    return (
+        FundApplication.objects.filter(decision=Decision.PENDING)
+        .select_related("process")
+        .annotate(signature_count=DbCount("signatures"))
+        .order_by("created_at", "id")
+    )
+
+
+# --- Moderation (staff) ----------------------------------------------------------------------
+
+
+def open_reports() -> QuerySet[AbuseReport]:
+    return (
+        AbuseReport.objects.filter(handled_at__isnull=True)
+        .select_related("idea", "comment", "comment__idea")
+        .order_by("created_at", "id")
+    )
+
+
+def projects_to_review() -> QuerySet[Project]:
+    return (
+        Project.objects.filter(feasibility=Feasibility.PENDING)
+        .select_related("process")
+        .order_by("created_at", "id")
+    )
+
+
+def ideas_for_staff(process: Process) -> QuerySet[Idea]:
+    return (
+        Idea.objects.filter(process=process).select_related("project").order_by("-supports", "-id")
+    )

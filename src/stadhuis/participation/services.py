@@ -1,0 +1,1158 @@
+"""Every write of participation. Each owns its transaction and logs the processing.
+
+Who may take part is decided here from the resident's identity
+(``participation.eligibility``), and which phase a process is in decides what can be
+done: ideas only in the ideas phase, ballots only while voting runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stadhuis.accounts.bsn import is_valid_bsn
+from stadhuis.cases.services import Upload, case_submit
+from stadhuis.cases.uploads import clean_upload
+from stadhuis.core.context import Actor, ActorKind
+from stadhuis.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from stadhuis.core.roles import Role, require_role
+from stadhuis.participation import activities, eligibility
+from stadhuis.participation.models import (
+    AbuseReport,
+    Answer,
+    ApplicationKind,
+    Ballot,
+    BallotType,
+    Comment,
+    Count,
+    CountStatus,
+    Decision,
+    Feasibility,
+    FundApplication,
+    Idea,
+    Milestone,
+    Moderation,
+    ModerationAction,
+    Neighbourhood,
+    NeighbourhoodCap,
+    OpenAnswerStatus,
+    Phase,
+    PhaseKind,
+    PostcodeArea,
+    Process,
+    ProcessKind,
+    Project,
+    Question,
+    QuestionKind,
+    Response,
+    Scope,
+    Signature,
+    Support,
+    Visibility,
+    VoterRollEntry,
+)
+from stadhuis.privacy.crypto import pseudonym_for_bsn
+from stadhuis.privacy.models import Action
+from stadhuis.privacy.services import record_processing
+
+STAFF_ROLES = (Role.ADMINISTRATOR, Role.CASE_HANDLER)
+FUND_CASE_TYPES = {
+    ApplicationKind.FUND: "wijkfonds-aanvraag",
+    ApplicationKind.CHALLENGE: "right-to-challenge",
+}
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
+
+
+# --- Helpers -----------------------------------------------------------------------------
+
+
+def current_phase(process: Process, now: dt.datetime | None = None) -> str | None:
+    """The kind of the phase running now, or None between or outside phases."""
+    now = now or timezone.now()
+    phases = getattr(process, "phase_list", None)
+    if phases is None:
+        phases = list(process.phases.all())
+    for phase in phases:
+        if phase.starts_at <= now < phase.ends_at:
+            return phase.kind
+    return None
+
+
+def _require_phase(process: Process, kind: str, message: str) -> None:
+    if not process.is_published or current_phase(process) != kind:
+        raise InvalidInput(message)
+
+
+def _require_resident(actor: Actor) -> None:
+    if actor.kind != ActorKind.RESIDENT or not actor.subject:
+        raise NotAllowed(_("Log in met DigiD om mee te doen."))
+
+
+def _require_eligible(process: Process, actor: Actor) -> eligibility.Eligibility:
+    _require_resident(actor)
+    result = eligibility.check(process, eligibility.resident_for(actor.subject))
+    if not result.allowed:
+        raise NotAllowed(result.reason)
+    return result
+
+
+def _log(actor: Actor, activity: str, action: str, subjects: Iterable[str], kind: str, oid) -> None:
+    record_processing(
+        actor=actor,
+        activity=activity,
+        action=action,
+        subjects=subjects,
+        object_type=kind,
+        object_id=str(oid),
+    )
+
+
+def _text(value: str, *, field: str, message: str, limit: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(message, field=field)
+    if len(value) > limit:
+        raise InvalidInput(
+            _("Dit is te lang: hoogstens %(limit)d tekens.") % {"limit": limit}, field=field
+        )
+    return value
+
+
+# --- Neighbourhoods and processes (staff) ------------------------------------------------
+
+
+def neighbourhood_save(
+    *, actor: Actor, code: str, name: str, district: str, postcode_ranges: Sequence[tuple[str, str]]
+) -> Neighbourhood:
+    """Add or change a neighbourhood with the postcode ranges that lie in it."""
+    require_role(actor, Role.ADMINISTRATOR)
+    ranges = []
+    for low, high in postcode_ranges:
+        low, high = eligibility.normalise_postcode(low), eligibility.normalise_postcode(high)
+        if not low or not high or low > high:
+            raise InvalidInput(_("Een postcodegebied loopt van een postcode tot een hogere."))
+        ranges.append((low, high))
+    with transaction.atomic():
+        neighbourhood, _created = Neighbourhood.objects.update_or_create(
+            code=code, defaults={"name": name, "district": district}
+        )
+        neighbourhood.postcode_areas.all().delete()
+        PostcodeArea.objects.bulk_create(
+            PostcodeArea(neighbourhood=neighbourhood, postcode_from=low, postcode_to=high)
+            for low, high in ranges
+        )
+    return neighbourhood
+
+
+@dataclass(frozen=True)
+class PhaseSpec:
+    kind: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
+def process_create(
+    *,
+    actor: Actor,
+    kind: str,
+    title: str,
+    question: str,
+    phases: Sequence[PhaseSpec],
+    description: str = "",
+    criteria: str = "",
+    scope: str = Scope.CITY,
+    neighbourhood_codes: Sequence[str] = (),
+    min_age: int = 0,
+    must_live_in_area: bool = True,
+    budget: int = 0,
+    ballot_type: str = "",
+    ballot_min: int = 0,
+    ballot_max: int = 0,
+    ballot_points: int = 0,
+    counting_rule: str = "",
+    caps: Mapping[str, int] | None = None,
+    publish: bool = False,
+) -> Process:
+    """A new participation process with its phases (staff)."""
+    require_role(actor, Role.ADMINISTRATOR)
+    if kind not in ProcessKind.values or scope not in Scope.values:
+        raise InvalidInput(_("Kies een soort proces en een gebied."))
+    title = _text(title, field="title", message=_("Geef het proces een titel."), limit=200)
+    question = _text(
+        question, field="question", message=_("Schrijf de vraag aan inwoners op."), limit=5000
+    )
+    if not phases:
+        raise InvalidInput(_("Een proces heeft minstens één fase."))
+    for spec in phases:
+        if spec.kind not in PhaseKind.values or spec.ends_at <= spec.starts_at:
+            raise InvalidInput(_("Elke fase heeft een soort en eindigt na het begin."))
+    if len({spec.kind for spec in phases}) != len(phases):
+        raise InvalidInput(_("Elke soort fase komt hoogstens één keer voor."))
+    if kind == ProcessKind.BUDGET:
+        if ballot_type not in BallotType.values or budget <= 0:
+            raise InvalidInput(_("Een burgerbegroting heeft een budget en een soort stembiljet."))
+        if ballot_type == BallotType.CUMULATIVE and ballot_points <= 0:
+            raise InvalidInput(_("Geef aan hoeveel punten een inwoner mag verdelen."))
+        if ballot_max and ballot_min > ballot_max:
+            raise InvalidInput(_("Het minimum aantal projecten is groter dan het maximum."))
+    neighbourhoods = list(Neighbourhood.objects.filter(code__in=neighbourhood_codes))
+    if len(neighbourhoods) != len(set(neighbourhood_codes)):
+        raise InvalidInput(_("Een van de buurten bestaat niet."))
+    if scope != Scope.CITY and not neighbourhoods:
+        raise InvalidInput(_("Kies de buurten van het gebied."))
+    with transaction.atomic():
+        process = Process.objects.create(
+            kind=kind,
+            title=title,
+            question=question,
+            description=description,
+            criteria=criteria,
+            scope=scope,
+            min_age=min_age,
+            must_live_in_area=must_live_in_area,
+            budget=budget,
+            ballot_type=ballot_type,
+            ballot_min=ballot_min,
+            ballot_max=ballot_max,
+            ballot_points=ballot_points,
+            counting_rule=counting_rule,
+            is_published=publish,
+        )
+        process.neighbourhoods.set(neighbourhoods)
+        Phase.objects.bulk_create(
+            Phase(process=process, kind=s.kind, starts_at=s.starts_at, ends_at=s.ends_at)
+            for s in phases
+        )
+        for code, amount in (caps or {}).items():
+            neighbourhood = Neighbourhood.objects.filter(code=code).first()
+            if neighbourhood is None:
+                raise InvalidInput(_("Een van de buurten bestaat niet."))
+            NeighbourhoodCap.objects.create(
+                process=process, neighbourhood=neighbourhood, amount=amount
+            )
+    return process
+
+
+def phase_move(*, actor: Actor, process: Process, kind: str, starts_at, ends_at) -> Phase:
+    """Change the dates of a phase (for example: close voting now)."""
+    require_role(actor, Role.ADMINISTRATOR)
+    if ends_at <= starts_at:
+        raise InvalidInput(_("Een fase eindigt na het begin."))
+    updated = Phase.objects.filter(process=process, kind=kind).update(
+        starts_at=starts_at, ends_at=ends_at
+    )
+    if not updated:
+        raise NotFound(_("Dit proces heeft deze fase niet."))
+    return Phase.objects.get(process=process, kind=kind)
+
+
+# --- Crowdsourcing ------------------------------------------------------------------------
+
+
+def idea_submit(
+    *,
+    actor: Actor,
+    process: Process,
+    title: str,
+    body: str,
+    location: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    image: Upload | None = None,
+) -> Idea:
+    """A resident who may take part proposes an idea while the ideas phase runs."""
+    _require_phase(process, PhaseKind.IDEAS, _("U kunt nu geen ideeën insturen voor dit proces."))
+    allowed = _require_eligible(process, actor)
+    title = _text(title, field="title", message=_("Geef uw idee een korte titel."), limit=150)
+    body = _text(body, field="body", message=_("Beschrijf uw idee."), limit=5000)
+    if (latitude is None) != (longitude is None):
+        raise InvalidInput(_("Vul de breedtegraad en de lengtegraad allebei in."), field="latitude")
+    cleaned = None
+    if image is not None:
+        cleaned = clean_upload(image.data, image.name, keep_location=image.keep_location)
+        if not cleaned.content_type.startswith("image/"):
+            raise InvalidInput(_("Stuur een foto (JPG of PNG)."), field="image")
+    with transaction.atomic():
+        idea = Idea(
+            process=process,
+            author=actor.subject,
+            title=title,
+            body=body,
+            location=location.strip()[:200],
+            latitude=latitude,
+            longitude=longitude,
+            neighbourhood=allowed.neighbourhood,
+        )
+        if cleaned is not None:
+            idea.image.save(cleaned.name, cleaned.content, save=False)
+            idea.image_type = cleaned.content_type
+        idea.save()
+        _log(actor, activities.IDEAS, Action.CREATE, [actor.subject], "idee", idea.public_id)
+    return idea
+
+
+def _visible_idea(idea: Idea) -> None:
+    if idea.visibility != Visibility.PUBLISHED:
+        raise NotFound(_("Dit idee is niet (meer) zichtbaar."))
+
+
+def idea_support(*, actor: Actor, idea: Idea) -> Support:
+    """Support an idea: once per resident (a second time is refused)."""
+    _visible_idea(idea)
+    process = idea.process
+    if current_phase(process) not in (PhaseKind.IDEAS, PhaseKind.REVIEW):
+        raise InvalidInput(_("U kunt dit idee nu niet meer steunen."))
+    _require_eligible(process, actor)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                support = Support.objects.create(idea=idea, subject=actor.subject)
+        except IntegrityError as exc:
+            raise InvalidInput(_("U steunt dit idee al.")) from exc
+        Idea.objects.filter(pk=idea.pk).update(supports=F("supports") + 1)
+        _log(actor, activities.IDEAS, Action.CREATE, [actor.subject], "steun", idea.public_id)
+    return support
+
+
+def idea_unsupport(*, actor: Actor, idea: Idea) -> None:
+    """Take one's support back."""
+    _require_resident(actor)
+    with transaction.atomic():
+        deleted, _rows = Support.objects.filter(idea=idea, subject=actor.subject).delete()
+        if not deleted:
+            raise InvalidInput(_("U steunt dit idee niet."))
+        Idea.objects.filter(pk=idea.pk).update(supports=F("supports") - 1)
+        _log(actor, activities.IDEAS, Action.DELETE, [actor.subject], "steun", idea.public_id)
+
+
+def comment_add(*, actor: Actor, idea: Idea, body: str, parent: Comment | None = None) -> Comment:
+    """Comment on an idea, or reply to a comment in its thread."""
+    _visible_idea(idea)
+    process = idea.process
+    if current_phase(process) not in (PhaseKind.IDEAS, PhaseKind.REVIEW, PhaseKind.VOTING):
+        raise InvalidInput(_("U kunt nu niet meer reageren."))
+    _require_eligible(process, actor)
+    body = _text(body, field="body", message=_("Schrijf uw reactie."), limit=2000)
+    if parent is not None and (parent.idea_id != idea.pk or parent.visibility != "published"):
+        raise InvalidInput(_("U kunt alleen reageren op een zichtbare reactie bij dit idee."))
+    with transaction.atomic():
+        comment = Comment.objects.create(idea=idea, parent=parent, author=actor.subject, body=body)
+        _log(actor, activities.IDEAS, Action.CREATE, [actor.subject], "reactie", comment.public_id)
+    return comment
+
+
+def abuse_report(
+    *, actor: Actor, reason: str, idea: Idea | None = None, comment: Comment | None = None
+) -> AbuseReport:
+    """A logged-in resident reports an idea or comment that breaks the rules."""
+    _require_resident(actor)
+    if (idea is None) == (comment is None):
+        raise InvalidInput(_("Meld een idee of een reactie."))
+    reason = _text(reason, field="reason", message=_("Vertel kort wat er mis is."), limit=1000)
+    with transaction.atomic():
+        report = AbuseReport.objects.create(
+            idea=idea, comment=comment, reporter=actor.subject, reason=reason
+        )
+        _log(
+            actor,
+            activities.MODERATION,
+            Action.CREATE,
+            [actor.subject],
+            "melding",
+            report.public_id,
+        )
+    return report
+
+
+_TARGET_STATE = {
+    ModerationAction.HIDE: Visibility.HIDDEN,
+    ModerationAction.RESTORE: Visibility.PUBLISHED,
+    ModerationAction.REJECT: Visibility.REJECTED,
+}
+
+
+def _moderate(actor: Actor, target: Idea | Comment, action: str, reason: str) -> Moderation:
+    require_role(actor, *STAFF_ROLES)
+    if action not in _TARGET_STATE:
+        raise InvalidInput(_("Kies verbergen, terugzetten of afwijzen."))
+    reason = _text(
+        reason, field="reason", message=_("Geef een reden: de schrijver ziet die."), limit=1000
+    )
+    state = _TARGET_STATE[action]
+    if target.visibility == state:
+        raise InvalidInput(_("Dit is al zo."))
+    is_idea = isinstance(target, Idea)
+    now = timezone.now()
+    with transaction.atomic():
+        type(target).objects.filter(pk=target.pk).update(visibility=state, moderation_reason=reason)
+        target.visibility, target.moderation_reason = state, reason
+        moderation = Moderation.objects.create(
+            idea=target if is_idea else None,
+            comment=None if is_idea else target,
+            action=action,
+            reason=reason,
+            moderator_id=actor.user_id,
+            at=now,
+        )
+        reports = AbuseReport.objects.filter(
+            **({"idea": target} if is_idea else {"comment": target}), handled_at__isnull=True
+        )
+        reporters = list(reports.values_list("reporter", flat=True))
+        reports.update(handled_at=now)
+        _log(
+            actor,
+            activities.MODERATION,
+            Action.UPDATE,
+            [target.author, *reporters],
+            "idee" if is_idea else "reactie",
+            target.public_id,
+        )
+    return moderation
+
+
+def idea_moderate(*, actor: Actor, idea: Idea, action: str, reason: str) -> Moderation:
+    """Hide, restore or reject an idea, with a reason shown to its author."""
+    return _moderate(actor, idea, action, reason)
+
+
+def comment_moderate(*, actor: Actor, comment: Comment, action: str, reason: str) -> Moderation:
+    """Hide, restore or reject a comment, with a reason shown to its author."""
+    return _moderate(actor, comment, action, reason)
+
+
+# --- Consultations -------------------------------------------------------------------------
+
+
+def question_add(
+    *,
+    actor: Actor,
+    process: Process,
+    kind: str,
+    text: str,
+    choices: Sequence[str] = (),
+    scale_min: int = 1,
+    scale_max: int = 5,
+    required: bool = True,
+) -> Question:
+    """Add a question to a consultation before it opens (staff)."""
+    require_role(actor, Role.ADMINISTRATOR)
+    if process.kind != ProcessKind.CONSULTATION:
+        raise InvalidInput(_("Alleen een raadpleging heeft vragen."))
+    if process.responses.exists():
+        raise InvalidInput(_("Er zijn al antwoorden: de vragen liggen vast."))
+    if kind not in QuestionKind.values:
+        raise InvalidInput(_("Kies een soort vraag."))
+    choices = [c.strip() for c in choices if c.strip()]
+    needs_choices = kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.RANKING)
+    if needs_choices and len(choices) < 2:
+        raise InvalidInput(_("Een keuzevraag heeft minstens twee keuzes."))
+    if kind == QuestionKind.SCALE and scale_max <= scale_min:
+        raise InvalidInput(_("Het einde van de schaal is groter dan het begin."))
+    last = process.questions.order_by("-order").values_list("order", flat=True).first() or 0
+    return Question.objects.create(
+        process=process,
+        order=last + 1,
+        kind=kind,
+        text=_text(text, field="text", message=_("Schrijf de vraag op."), limit=300),
+        choices=choices if needs_choices else [],
+        scale_min=scale_min,
+        scale_max=scale_max,
+        required=required,
+    )
+
+
+def _clean_answer(question: Question, value):
+    """The answer in its stored shape, or InvalidInput naming the question."""
+    field = f"q{question.pk}"
+    empty = value in (None, "", [], ())
+    if empty:
+        if question.required:
+            raise InvalidInput(
+                _("Beantwoord deze vraag: %(text)s") % {"text": question.text}, field=field
+            )
+        return None
+    kind = question.kind
+    if kind == QuestionKind.SINGLE:
+        if value not in question.choices:
+            raise InvalidInput(_("Kies een van de mogelijkheden."), field=field)
+        return value
+    if kind == QuestionKind.MULTIPLE:
+        values = list(dict.fromkeys(value if isinstance(value, list | tuple) else [value]))
+        if any(v not in question.choices for v in values):
+            raise InvalidInput(_("Kies uit de mogelijkheden."), field=field)
+        return values
+    if kind == QuestionKind.RANKING:
+        values = list(value) if isinstance(value, list | tuple) else []
+        if sorted(values) != sorted(question.choices) or len(set(values)) != len(values):
+            raise InvalidInput(
+                _("Zet alle mogelijkheden in een volgorde, elke plaats één keer."), field=field
+            )
+        return values
+    if kind == QuestionKind.SCALE:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is None or not question.scale_min <= number <= question.scale_max:
+            raise InvalidInput(
+                _("Kies een getal van %(low)d tot en met %(high)d.")
+                % {"low": question.scale_min, "high": question.scale_max},
+                field=field,
+            )
+        return number
+    text = str(value).strip()
+    if len(text) > 2000:
+        raise InvalidInput(
+            _("Dit is te lang: hoogstens %(limit)d tekens.") % {"limit": 2000}, field=field
+        )
+    return text or None
+
+
+def response_submit(*, actor: Actor, process: Process, answers: Mapping[int, object]) -> Response:
+    """Answer a consultation; answering again replaces the earlier answers while it runs.
+
+    ``answers`` maps question ids to values. Open answers wait for moderation again
+    when they change.
+    """
+    if process.kind != ProcessKind.CONSULTATION:
+        raise InvalidInput(_("Dit is geen raadpleging."))
+    _require_phase(process, PhaseKind.IDEAS, _("Deze raadpleging is gesloten."))
+    _require_eligible(process, actor)
+    questions = list(process.questions.all())
+    known = {q.pk for q in questions}
+    if set(answers) - known:
+        raise InvalidInput(_("Er zijn antwoorden op vragen die niet bij deze raadpleging horen."))
+    cleaned = {q.pk: _clean_answer(q, answers.get(q.pk)) for q in questions}
+    now = timezone.now()
+    with transaction.atomic():
+        response = (
+            Response.objects.select_for_update()
+            .filter(process=process, subject=actor.subject)
+            .first()
+        )
+        created = response is None
+        if created:
+            try:
+                with transaction.atomic():
+                    response = Response.objects.create(
+                        process=process, subject=actor.subject, created_at=now, updated_at=now
+                    )
+            except IntegrityError as exc:
+                raise Conflict(
+                    _("Uw antwoorden zijn net al opgeslagen. Laad de pagina opnieuw.")
+                ) from exc
+            previous = {}
+        else:
+            Response.objects.filter(pk=response.pk).update(updated_at=now)
+            previous = {a.question_id: a for a in response.answers.all()}
+        by_id = {q.pk: q for q in questions}
+        for question_id, value in cleaned.items():
+            old = previous.get(question_id)
+            if value is None:
+                if old is not None:
+                    old.delete()
+                continue
+            is_open = by_id[question_id].kind == QuestionKind.OPEN
+            if old is None:
+                Answer.objects.create(
+                    response=response,
+                    question_id=question_id,
+                    value=value,
+                    open_status=OpenAnswerStatus.PENDING if is_open else "",
+                )
+            elif old.value != value:
+                old.value = value
+                old.open_status = OpenAnswerStatus.PENDING if is_open else ""
+                old.save(update_fields=["value", "open_status"])
+        _log(
+            actor,
+            activities.CONSULTATION,
+            Action.CREATE if created else Action.UPDATE,
+            [actor.subject],
+            "antwoord",
+            response.public_id,
+        )
+    return response
+
+
+def answer_moderate(*, actor: Actor, answer: Answer, approve: bool) -> Answer:
+    """Publish an open answer (without a name) or keep it out of the results."""
+    require_role(actor, *STAFF_ROLES)
+    if answer.question.kind != QuestionKind.OPEN:
+        raise InvalidInput(_("Alleen open antwoorden worden gemodereerd."))
+    with transaction.atomic():
+        answer.open_status = OpenAnswerStatus.APPROVED if approve else OpenAnswerStatus.REJECTED
+        answer.save(update_fields=["open_status"])
+        _log(
+            actor,
+            activities.MODERATION,
+            Action.UPDATE,
+            [answer.response.subject],
+            "antwoord",
+            answer.response.public_id,
+        )
+    return answer
+
+
+# --- Citizens' budget: projects -------------------------------------------------------------
+
+
+def _project_code() -> str:
+    return "P" + "".join(secrets.choice(_ALPHABET) for _i in range(7))
+
+
+def project_create(
+    *,
+    actor: Actor,
+    process: Process,
+    title: str,
+    description: str,
+    cost: int,
+    idea: Idea | None = None,
+    neighbourhood_code: str = "",
+    code: str = "",
+) -> Project:
+    """Put a project up for review: from a resident's idea, or the city's own (staff)."""
+    require_role(actor, *STAFF_ROLES)
+    if process.kind != ProcessKind.BUDGET:
+        raise InvalidInput(_("Alleen een burgerbegroting heeft projecten."))
+    if idea is not None and idea.process_id != process.pk:
+        raise InvalidInput(_("Dit idee hoort bij een ander proces."))
+    if idea is not None and Project.objects.filter(idea=idea).exists():
+        raise InvalidInput(_("Van dit idee is al een project gemaakt."))
+    neighbourhood = None
+    if neighbourhood_code:
+        neighbourhood = Neighbourhood.objects.filter(code=neighbourhood_code).first()
+        if neighbourhood is None:
+            raise InvalidInput(_("Deze buurt bestaat niet."), field="neighbourhood")
+    elif idea is not None:
+        neighbourhood = idea.neighbourhood
+    if cost < 0:
+        raise InvalidInput(_("De kosten kunnen niet negatief zijn."), field="cost")
+    with transaction.atomic():
+        project = Project.objects.create(
+            process=process,
+            code=code or _project_code(),
+            idea=idea,
+            title=_text(title, field="title", message=_("Geef het project een titel."), limit=200),
+            description=_text(
+                description, field="description", message=_("Beschrijf het project."), limit=5000
+            ),
+            cost=cost,
+            neighbourhood=neighbourhood,
+        )
+        if idea is not None:
+            _log(actor, activities.IDEAS, Action.UPDATE, [idea.author], "idee", idea.public_id)
+    return project
+
+
+def project_review(
+    *, actor: Actor, project: Project, feasible: bool, reason: str, cost: int
+) -> Project:
+    """The city's feasibility review: feasible or not, with a public reason and the cost."""
+    require_role(actor, *STAFF_ROLES)
+    if project.process.ballots.exists():
+        raise InvalidInput(_("Er is al gestemd: de projecten liggen vast."))
+    reason = _text(
+        reason, field="reason", message=_("Leg uit waarom: inwoners lezen dit."), limit=2000
+    )
+    if cost <= 0 and feasible:
+        raise InvalidInput(_("Een uitvoerbaar project heeft een kostenraming."), field="cost")
+    project.feasibility = Feasibility.FEASIBLE if feasible else Feasibility.NOT_FEASIBLE
+    project.feasibility_reason = reason
+    project.cost = cost
+    project.reviewed_at = timezone.now()
+    project.reviewed_by_id = actor.user_id
+    project.save(
+        update_fields=["feasibility", "feasibility_reason", "cost", "reviewed_at", "reviewed_by"]
+    )
+    return project
+
+
+def milestone_add(
+    *,
+    actor: Actor,
+    title: str,
+    progress: int,
+    note: str = "",
+    project: Project | None = None,
+    application: FundApplication | None = None,
+    photo: Upload | None = None,
+) -> Milestone:
+    """Report progress on a funded project or initiative, publicly (staff)."""
+    require_role(actor, *STAFF_ROLES)
+    if (project is None) == (application is None):
+        raise InvalidInput(_("Kies een project of een initiatief."))
+    if not 0 <= progress <= 100:
+        raise InvalidInput(
+            _("De voortgang is een percentage van 0 tot en met 100."), field="progress"
+        )
+    cleaned = None
+    if photo is not None:
+        cleaned = clean_upload(photo.data, photo.name)
+        if not cleaned.content_type.startswith("image/"):
+            raise InvalidInput(_("Stuur een foto (JPG of PNG)."), field="photo")
+    with transaction.atomic():
+        milestone = Milestone(
+            project=project,
+            application=application,
+            title=_text(title, field="title", message=_("Geef de mijlpaal een naam."), limit=200),
+            note=note.strip(),
+            progress=progress,
+        )
+        if cleaned is not None:
+            milestone.photo.save(cleaned.name, cleaned.content, save=False)
+        milestone.save()
+        target = project or application
+        type(target).objects.filter(pk=target.pk).update(progress=progress)
+    return milestone
+
+
+# --- Citizens' budget: ballots --------------------------------------------------------------
+
+
+def new_receipt() -> str:
+    """100 random bits as 20 Crockford base32 characters, in groups of four."""
+    number = secrets.randbits(100)
+    chars = "".join(_ALPHABET[(number >> (5 * i)) & 31] for i in range(20))
+    return "-".join(chars[i : i + 4] for i in range(0, 20, 4))
+
+
+def normalise_receipt(value: str) -> str:
+    cleaned = "".join(ch for ch in (value or "").upper() if ch.isalnum())
+    cleaned = cleaned.replace("O", "0").replace("I", "1").replace("L", "1")
+    if len(cleaned) != 20 or any(ch not in _ALPHABET for ch in cleaned):
+        return ""
+    return "-".join(cleaned[i : i + 4] for i in range(0, 20, 4))
+
+
+def receipt_hash(receipt: str) -> str:
+    """What the ballot is keyed by: an unkeyed hash, so anyone can check a receipt."""
+    return hashlib.sha256(b"stadhuis-ballot:" + receipt.encode()).hexdigest()
+
+
+def _receipt_check(receipt: str) -> str:
+    """What the voter roll keeps: a keyed hash, a different function of the same receipt."""
+    key = settings.PSEUDONYM_KEY.encode()
+    return hmac.new(key, b"stadhuis-roll:" + receipt.encode(), hashlib.sha256).hexdigest()
+
+
+def _clean_ballot(process: Process, choices: Mapping[str, int]) -> dict[str, int]:
+    """Check a ballot against the process's ballot type; the stored shape is code -> points."""
+    projects = {
+        p.code: p
+        for p in Project.objects.filter(process=process, feasibility=Feasibility.FEASIBLE).only(
+            "code", "cost"
+        )
+    }
+    picked: dict[str, int] = {}
+    for code, points in choices.items():
+        if code not in projects:
+            raise InvalidInput(_("Een van de gekozen projecten staat niet op het stembiljet."))
+        try:
+            points = int(points)
+        except (TypeError, ValueError) as exc:
+            raise InvalidInput(_("Vul bij elk project een heel getal in.")) from exc
+        if points < 0:
+            raise InvalidInput(_("Punten kunnen niet negatief zijn."))
+        if points:
+            picked[code] = points
+    kind = process.ballot_type
+    if not picked:
+        raise InvalidInput(_("Kies minstens één project."))
+    if kind != BallotType.CUMULATIVE and any(v != 1 for v in picked.values()):
+        raise InvalidInput(_("Kies elk project hoogstens één keer."))
+    if kind == BallotType.CHOOSE_ONE and len(picked) != 1:
+        raise InvalidInput(_("Kies precies één project."))
+    if kind == BallotType.APPROVAL:
+        if process.ballot_min and len(picked) < process.ballot_min:
+            raise InvalidInput(
+                _("Kies minstens %(count)d projecten.") % {"count": process.ballot_min}
+            )
+        if process.ballot_max and len(picked) > process.ballot_max:
+            raise InvalidInput(
+                _("Kies hoogstens %(count)d projecten.") % {"count": process.ballot_max}
+            )
+    if kind == BallotType.KNAPSACK:
+        total = sum(projects[code].cost for code in picked)
+        if total > process.budget:
+            raise InvalidInput(
+                _(
+                    "Uw projecten kosten samen € %(total)s, meer dan het budget van € %(budget)s. "
+                    "Kies minder of goedkopere projecten."
+                )
+                % {"total": total, "budget": process.budget}
+            )
+    if kind == BallotType.CUMULATIVE and sum(picked.values()) > process.ballot_points:
+        raise InvalidInput(
+            _("U mag hoogstens %(points)d punten verdelen.") % {"points": process.ballot_points}
+        )
+    return picked
+
+
+def _require_voting(process: Process) -> None:
+    if process.kind != ProcessKind.BUDGET:
+        raise InvalidInput(_("Dit is geen burgerbegroting."))
+    _require_phase(process, PhaseKind.VOTING, _("Er kan nu niet gestemd worden."))
+
+
+def ballot_cast(
+    *, actor: Actor, process: Process, choices: Mapping[str, int], previous_receipt: str = ""
+) -> str:
+    """Vote, or change one's vote, in a citizens' budget. Returns the new receipt code.
+
+    The voter roll gets (or keeps) one row for the resident: that and when they voted.
+    The ballot is stored apart, keyed only by a hash of a fresh receipt. Changing a
+    vote needs the previous receipt: only with it can the service find and remove the
+    old ballot, because nothing else leads from the roll to a ballot.
+    """
+    _require_voting(process)
+    _require_eligible(process, actor)
+    picked = _clean_ballot(process, choices)
+    receipt = new_receipt()
+    now = timezone.now()
+    with transaction.atomic():
+        entry = (
+            VoterRollEntry.objects.select_for_update()
+            .filter(process=process, subject=actor.subject)
+            .first()
+        )
+        if entry is None:
+            try:
+                with transaction.atomic():
+                    VoterRollEntry.objects.create(
+                        process=process,
+                        subject=actor.subject,
+                        voted_at=now,
+                        receipt_hint=receipt[:4],
+                        receipt_check=_receipt_check(receipt),
+                    )
+            except IntegrityError as exc:
+                raise Conflict(_("Uw stem is net al opgeslagen. Laad de pagina opnieuw.")) from exc
+            action = Action.CREATE
+        else:
+            if entry.channel != "online":
+                raise InvalidInput(_("U hebt op papier gestemd. Die stem kunt u niet wijzigen."))
+            old = normalise_receipt(previous_receipt)
+            if not old:
+                raise InvalidInput(
+                    _("U hebt al gestemd. Wilt u uw stem wijzigen? Vul dan uw stembewijs in."),
+                    field="receipt",
+                )
+            if not hmac.compare_digest(_receipt_check(old), entry.receipt_check):
+                raise InvalidInput(
+                    _("Dit stembewijs hoort niet bij uw stem. Kijk de code nog eens na."),
+                    field="receipt",
+                )
+            Ballot.objects.filter(process=process, receipt_hash=receipt_hash(old)).delete()
+            VoterRollEntry.objects.filter(pk=entry.pk).update(
+                voted_at=now, receipt_hint=receipt[:4], receipt_check=_receipt_check(receipt)
+            )
+            action = Action.UPDATE
+        Ballot.objects.create(process=process, receipt_hash=receipt_hash(receipt), choices=picked)
+        _log(actor, activities.VOTING, action, [actor.subject], "stemregister", process.public_id)
+    return receipt
+
+
+def roll_mark_paper(*, actor: Actor, process: Process, voter_bsn: str) -> VoterRollEntry:
+    """At the desk: mark a resident on the voter roll as voting on paper (staff).
+
+    The paper ballot goes into the ballot box; it is entered later with
+    ``ballot_enter_paper``, apart from the roll, so the two cannot be matched.
+    """
+    require_role(actor, *STAFF_ROLES)
+    _require_voting(process)
+    bsn = "".join((voter_bsn or "").split())
+    if not is_valid_bsn(bsn):
+        raise InvalidInput(_("Dit is geen geldig BSN."), field="voter_bsn")
+    subject = pseudonym_for_bsn(bsn)
+    result = eligibility.check(process, eligibility.resident_for(subject))
+    if not result.allowed:
+        raise NotAllowed(result.reason)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                entry = VoterRollEntry.objects.create(
+                    process=process,
+                    subject=subject,
+                    voted_at=timezone.now(),
+                    receipt_hint="",
+                    receipt_check="",
+                    channel="paper",
+                )
+        except IntegrityError as exc:
+            raise InvalidInput(_("Deze inwoner heeft al gestemd.")) from exc
+        _log(actor, activities.VOTING, Action.CREATE, [subject], "stemregister", process.public_id)
+    return entry
+
+
+def ballot_enter_paper(*, actor: Actor, process: Process, choices: Mapping[str, int]) -> str:
+    """Enter a paper ballot from the ballot box (staff); who entered it is recorded.
+
+    Refused when there would be more paper ballots than paper voters on the roll.
+    Returns the receipt under which the ballot is counted.
+    """
+    require_role(actor, *STAFF_ROLES)
+    if process.kind != ProcessKind.BUDGET:
+        raise InvalidInput(_("Dit is geen burgerbegroting."))
+    if current_phase(process) not in (PhaseKind.VOTING, PhaseKind.RESULTS):
+        raise InvalidInput(_("Papieren stemmen worden ingevoerd tijdens of na het stemmen."))
+    picked = _clean_ballot(process, choices)
+    receipt = new_receipt()
+    with transaction.atomic():
+        Process.objects.select_for_update().filter(pk=process.pk).first()
+        marked = VoterRollEntry.objects.filter(process=process, channel="paper").count()
+        entered = Ballot.objects.filter(process=process, paper=True).count()
+        if entered >= marked:
+            raise InvalidInput(
+                _("Er zijn al evenveel papieren stemmen ingevoerd als er papieren stemmers zijn.")
+            )
+        Ballot.objects.create(
+            process=process,
+            receipt_hash=receipt_hash(receipt),
+            choices=picked,
+            paper=True,
+            entered_by_id=actor.user_id,
+        )
+    return receipt
+
+
+# --- Counting -------------------------------------------------------------------------------
+
+
+def count_request(*, actor: Actor, process: Process, rule: str = "") -> Count:
+    """Queue a count of a budget vote after voting closed; the worker runs it (staff)."""
+    from stadhuis.participation import tally
+
+    require_role(actor, Role.ADMINISTRATOR)
+    if process.kind != ProcessKind.BUDGET:
+        raise InvalidInput(_("Dit is geen burgerbegroting."))
+    if current_phase(process) in (PhaseKind.VOTING, PhaseKind.IDEAS, PhaseKind.REVIEW):
+        raise InvalidInput(_("Tellen kan pas als het stemmen voorbij is."))
+    rule = rule or process.counting_rule
+    if rule not in tally.rules():
+        raise InvalidInput(_("Deze telregel bestaat niet."), field="rule")
+    with transaction.atomic():
+        if Count.objects.filter(
+            process=process, status__in=[CountStatus.QUEUED, CountStatus.RUNNING]
+        ).exists():
+            raise InvalidInput(_("Er loopt al een telling."))
+        return Count.objects.create(process=process, rule=rule, status=CountStatus.QUEUED)
+
+
+def counts_run_due() -> int:
+    """Run queued counts, one at a time (the worker calls this). Returns how many ran."""
+    from stadhuis.participation import tally
+
+    ran = 0
+    while True:
+        with transaction.atomic():
+            count = (
+                Count.objects.select_for_update()
+                .filter(status=CountStatus.QUEUED)
+                .order_by("requested_at", "id")
+                .first()
+            )
+            if count is None:
+                return ran
+            Count.objects.filter(pk=count.pk).update(status=CountStatus.RUNNING, progress=0)
+        tally.run(count)
+        ran += 1
+
+
+def count_publish(*, actor: Actor, count: Count) -> Count:
+    """Publish a finished count as the result of its process (staff)."""
+    require_role(actor, Role.ADMINISTRATOR)
+    if count.status != CountStatus.DONE:
+        raise InvalidInput(_("Alleen een afgeronde telling kan gepubliceerd worden."))
+    with transaction.atomic():
+        Count.objects.filter(process=count.process).update(is_published=False)
+        Count.objects.filter(pk=count.pk).update(is_published=True)
+        count.is_published = True
+    return count
+
+
+# --- Neighbourhood funds and right to challenge -------------------------------------------
+
+
+def application_submit(
+    *,
+    actor: Actor,
+    process: Process,
+    title: str,
+    plan: str,
+    amount: int,
+    organisation: str = "",
+    task: str = "",
+    comparison: str = "",
+) -> FundApplication:
+    """Apply to a neighbourhood fund, or challenge the city to take over a task.
+
+    The application is followed as a case in track & trace, opened through the
+    cases services in the same transaction.
+    """
+    kind = {
+        ProcessKind.FUND: ApplicationKind.FUND,
+        ProcessKind.CHALLENGE: ApplicationKind.CHALLENGE,
+    }.get(process.kind)
+    if kind is None:
+        raise InvalidInput(_("Bij dit proces kunt u niets aanvragen."))
+    _require_phase(process, PhaseKind.IDEAS, _("U kunt nu niets aanvragen bij dit proces."))
+    allowed = _require_eligible(process, actor)
+    title = _text(title, field="title", message=_("Geef uw plan een naam."), limit=200)
+    plan = _text(plan, field="plan", message=_("Beschrijf uw plan."), limit=10000)
+    if amount <= 0:
+        raise InvalidInput(_("Vul het bedrag in dat u nodig hebt."), field="amount")
+    if process.budget and amount > process.budget:
+        raise InvalidInput(
+            _("U vraagt meer dan er in het fonds zit (€ %(budget)s).") % {"budget": process.budget},
+            field="amount",
+        )
+    if kind == ApplicationKind.CHALLENGE:
+        task = _text(task, field="task", message=_("Welke taak wilt u overnemen?"), limit=200)
+        comparison = _text(
+            comparison,
+            field="comparison",
+            message=_("Vergelijk de kosten en de kwaliteit met die van de gemeente."),
+            limit=5000,
+        )
+    with transaction.atomic():
+        case = case_submit(
+            actor=actor,
+            case_type_code=FUND_CASE_TYPES[kind],
+            description=f"{title}\n\n{plan}"[:5000],
+        )
+        application = FundApplication.objects.create(
+            process=process,
+            kind=kind,
+            applicant=actor.subject,
+            organisation=organisation.strip()[:200],
+            title=title,
+            plan=plan,
+            task=task,
+            comparison=comparison,
+            amount=amount,
+            neighbourhood=allowed.neighbourhood,
+            case_reference=case.reference,
+        )
+        _log(
+            actor,
+            activities.FUNDS,
+            Action.CREATE,
+            [actor.subject],
+            "aanvraag",
+            application.public_id,
+        )
+    return application
+
+
+def application_sign(*, actor: Actor, application: FundApplication) -> Signature:
+    """A neighbour who may take part signs in support of an application (once)."""
+    if application.decision != Decision.PENDING:
+        raise InvalidInput(_("Over deze aanvraag is al besloten."))
+    if application.applicant == actor.subject:
+        raise InvalidInput(_("U kunt uw eigen aanvraag niet ondertekenen."))
+    _require_eligible(application.process, actor)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                signature = Signature.objects.create(application=application, subject=actor.subject)
+        except IntegrityError as exc:
+            raise InvalidInput(_("U hebt deze aanvraag al ondertekend.")) from exc
+        _log(
+            actor,
+            activities.FUNDS,
+            Action.CREATE,
+            [actor.subject],
+            "handtekening",
+            application.public_id,
+        )
+    return signature
+
+
+def application_decide(
+    *,
+    actor: Actor,
+    application: FundApplication,
+    score: int,
+    grant: bool,
+    reason: str,
+    amount: int | None = None,
+) -> FundApplication:
+    """The committee scores (0-10) and decides, with public reasons and amount (staff)."""
+    require_role(actor, *STAFF_ROLES)
+    if application.decision != Decision.PENDING:
+        raise InvalidInput(_("Over deze aanvraag is al besloten."))
+    if not 0 <= score <= 10:
+        raise InvalidInput(_("Geef een score van 0 tot en met 10."), field="score")
+    reason = _text(
+        reason, field="reason", message=_("Leg het besluit uit: het is openbaar."), limit=5000
+    )
+    if grant:
+        amount = application.amount if amount is None else amount
+        if not 0 < amount <= application.amount:
+            raise InvalidInput(
+                _("Het toegekende bedrag is hoogstens het gevraagde bedrag."), field="amount"
+            )
+    with transaction.atomic():
+        updated = FundApplication.objects.filter(
+            pk=application.pk, decision=Decision.PENDING
+        ).update(
+            score=score,
+            decision=Decision.GRANTED if grant else Decision.REFUSED,
+            decision_reason=reason,
+            granted_amount=amount if grant else None,
+            decided_at=timezone.now(),
+        )
+        if not updated:
+            raise Conflict(_("Iemand anders heeft hier intussen over besloten."))
+        _log(
+            actor,
+            activities.FUNDS,
+            Action.UPDATE,
+            [application.applicant],
+            "aanvraag",
+            application.public_id,
+        )
+    application.refresh_from_db()
+    return application
+
+
+def application_report(
+    *, actor: Actor, application: FundApplication, report: str, spent: int
+) -> FundApplication:
+    """The initiative reports back on what it spent (the applicant)."""
+    _require_resident(actor)
+    if application.applicant != actor.subject:
+        raise NotFound()
+    if application.decision != Decision.GRANTED:
+        raise InvalidInput(_("Alleen een toegekende aanvraag wordt verantwoord."))
+    report = _text(
+        report, field="report", message=_("Vertel waaraan u het geld uitgaf."), limit=5000
+    )
+    if spent < 0:
+        raise InvalidInput(_("Vul het uitgegeven bedrag in."), field="spent")
+    with transaction.atomic():
+        FundApplication.objects.filter(pk=application.pk).update(
+            spending_report=report, spent_amount=spent
+        )
+        _log(
+            actor,
+            activities.FUNDS,
+            Action.UPDATE,
+            [actor.subject],
+            "aanvraag",
+            application.public_id,
+        )
+    application.refresh_from_db()
+    return application

@@ -1,0 +1,574 @@
+"""Public and resident pages of participation. Thin: a form checks the input, one
+service or query does the work, and a ``StadhuisError`` becomes a message on the form
+(4xx, never 5xx). Everything works without JavaScript; actions are POST forms that
+redirect after success."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from stadhuis.accounts.services import resident_actor
+from stadhuis.cases.services import Upload
+from stadhuis.cases.views_resident import _is_resident, resident_required
+from stadhuis.core.errors import StadhuisError
+from stadhuis.participation import eligibility, forms, queries, services, tally
+from stadhuis.participation.models import (
+    ApplicationKind,
+    Decision,
+    PhaseKind,
+    ProcessKind,
+)
+
+
+def _process_or_404(process_id):
+    process = queries.public_process(process_id)
+    if process is None:
+        raise Http404
+    return process
+
+
+def _phase_label(kind):
+    return PhaseKind(kind).label if kind else None
+
+
+def _eligibility(request, process):
+    if not _is_resident(request.user):
+        return None
+    return eligibility.check(process, request.user.resident)
+
+
+@require_GET
+def index(request):
+    """All participation processes, with the phase each is in now."""
+    processes = list(queries.public_processes())
+    return render(
+        request,
+        "participation/index.html",
+        {"processes": [(p, _phase_label(services.current_phase(p))) for p in processes]},
+    )
+
+
+@require_GET
+def process_detail(request, process_id):
+    """A process: the city's question, its phases, and what you can do in this phase."""
+    process = _process_or_404(process_id)
+    phase = services.current_phase(process)
+    context = {
+        "process": process,
+        "phase": phase,
+        "eligibility": _eligibility(request, process),
+        "logged_in": _is_resident(request.user),
+    }
+    if process.kind in (ProcessKind.CROWDSOURCING, ProcessKind.BUDGET):
+        neighbourhoods = list(process.neighbourhoods.all())
+        form = forms.IdeaFilterForm(request.GET or None, neighbourhoods=neighbourhoods)
+        filters = form.cleaned_data if form.is_valid() else {}
+        ideas = queries.public_ideas(
+            process,
+            sort=filters.get("sort") or "nieuw",
+            neighbourhood=filters.get("buurt") or "",
+            search=filters.get("zoek") or "",
+        )[:50]
+        context.update(filter_form=form, ideas=list(ideas), can_propose=phase == PhaseKind.IDEAS)
+    if process.kind == ProcessKind.BUDGET:
+        context["projects"] = list(queries.process_projects(process))
+        context["voting"] = phase == PhaseKind.VOTING
+        context["count"] = queries.published_count(process)
+    if process.kind in (ProcessKind.FUND, ProcessKind.CHALLENGE):
+        context["applications"] = list(queries.public_applications(process))
+        context["can_apply"] = phase == PhaseKind.IDEAS
+    if process.kind == ProcessKind.CONSULTATION:
+        context["open"] = phase == PhaseKind.IDEAS
+    return render(request, "participation/process_detail.html", context)
+
+
+# --- Ideas ---------------------------------------------------------------------------------
+
+
+@resident_required
+@require_http_methods(["GET", "POST"])
+def idea_new(request, process_id):
+    """Write an idea. Step one shows similar ideas; step two sends it."""
+    process = _process_or_404(process_id)
+    request.personal_data = True
+    form = forms.IdeaForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    similar = None
+    step = request.POST.get("step", "check")
+    if form.is_valid():
+        data = form.cleaned_data
+        if step == "check":
+            similar = queries.similar_ideas(process, f"{data['title']} {data['body']}")
+        else:
+            image = data.get("image")
+            try:
+                idea = services.idea_submit(
+                    actor=resident_actor(request.user.resident),
+                    process=process,
+                    title=data["title"],
+                    body=data["body"],
+                    location=data.get("location") or "",
+                    latitude=float(data["latitude"]) if data.get("latitude") is not None else None,
+                    longitude=float(data["longitude"])
+                    if data.get("longitude") is not None
+                    else None,
+                    image=Upload(image.read(), image.name) if image else None,
+                )
+            except StadhuisError as exc:
+                form.add_service_error(exc)
+            else:
+                messages.success(request, _("Uw idee staat online. Bedankt!"))
+                return redirect("participation:idea", idea_id=idea.public_id)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request,
+        "participation/idea_new.html",
+        {
+            "process": process,
+            "form": form,
+            "similar": similar,
+            "checked": similar is not None,
+            "eligibility": _eligibility(request, process),
+        },
+        status=status,
+    )
+
+
+def _render_idea(request, idea, *, comment_form=None, report_form=None, status=200):
+    subject = request.user.resident.pseudonym if _is_resident(request.user) else ""
+    return render(
+        request,
+        "participation/idea_detail.html",
+        {
+            "idea": idea,
+            "process": idea.process,
+            "phase": services.current_phase(idea.process),
+            "threads": queries.threads(idea),
+            "supported": queries.has_supported(idea, subject),
+            "logged_in": bool(subject),
+            "comment_form": comment_form or forms.CommentForm(prefix="comment"),
+            "report_form": report_form or forms.ReportForm(prefix="report"),
+        },
+        status=status,
+    )
+
+
+def _idea_or_404(idea_id):
+    idea = queries.public_idea(idea_id)
+    if idea is None:
+        raise Http404
+    return idea
+
+
+@require_GET
+def idea_detail(request, idea_id):
+    return _render_idea(request, _idea_or_404(idea_id))
+
+
+@require_GET
+def idea_image(request, idea_id):
+    """The idea's photo: re-encoded at upload, so its type is known; never sniffed."""
+    idea = _idea_or_404(idea_id)
+    if not idea.image:
+        raise Http404
+    try:
+        handle = idea.image.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=idea.image_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _idea_action(request, idea_id, run):
+    idea = _idea_or_404(idea_id)
+    try:
+        message = run(resident_actor(request.user.resident), idea)
+    except StadhuisError as exc:
+        messages.error(request, str(exc.message))
+        return _render_idea(request, idea, status=exc.status)
+    messages.success(request, message)
+    return redirect("participation:idea", idea_id=idea.public_id)
+
+
+@resident_required
+@require_POST
+def idea_support(request, idea_id):
+    def run(actor, idea):
+        services.idea_support(actor=actor, idea=idea)
+        return _("U steunt dit idee.")
+
+    return _idea_action(request, idea_id, run)
+
+
+@resident_required
+@require_POST
+def idea_unsupport(request, idea_id):
+    def run(actor, idea):
+        services.idea_unsupport(actor=actor, idea=idea)
+        return _("U steunt dit idee niet meer.")
+
+    return _idea_action(request, idea_id, run)
+
+
+def _comment_of(idea, public_id):
+    if public_id is None:
+        return None
+    for comment in idea.visible_comments:
+        if comment.public_id == public_id:
+            return comment
+    raise StadhuisError(_("Deze reactie is niet (meer) zichtbaar."))
+
+
+@resident_required
+@require_POST
+def idea_comment(request, idea_id):
+    idea = _idea_or_404(idea_id)
+    form = forms.CommentForm(request.POST, prefix="comment")
+    if form.is_valid():
+        try:
+            services.comment_add(
+                actor=resident_actor(request.user.resident),
+                idea=idea,
+                body=form.cleaned_data["body"],
+                parent=_comment_of(idea, form.cleaned_data.get("parent")),
+            )
+        except StadhuisError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Uw reactie staat online."))
+            return redirect("participation:idea", idea_id=idea.public_id)
+    return _render_idea(request, idea, comment_form=form, status=400)
+
+
+@resident_required
+@require_POST
+def idea_report(request, idea_id):
+    idea = _idea_or_404(idea_id)
+    form = forms.ReportForm(request.POST, prefix="report")
+    if form.is_valid():
+        try:
+            comment = _comment_of(idea, form.cleaned_data.get("comment"))
+            services.abuse_report(
+                actor=resident_actor(request.user.resident),
+                reason=form.cleaned_data["reason"],
+                idea=None if comment else idea,
+                comment=comment,
+            )
+        except StadhuisError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Bedankt. Een moderator kijkt ernaar."))
+            return redirect("participation:idea", idea_id=idea.public_id)
+    return _render_idea(request, idea, report_form=form, status=400)
+
+
+@resident_required
+@require_GET
+def my_participation(request):
+    """My ideas, also hidden or rejected ones with the moderator's reason."""
+    return render(
+        request,
+        "participation/mine.html",
+        {"ideas": list(queries.my_ideas(request.user.resident.pseudonym))},
+    )
+
+
+# --- Consultations --------------------------------------------------------------------------
+
+
+@resident_required
+@require_http_methods(["GET", "POST"])
+def consultation(request, process_id):
+    """Answer the questionnaire; while it is open you can change your answers."""
+    process = _process_or_404(process_id)
+    if process.kind != ProcessKind.CONSULTATION:
+        raise Http404
+    request.personal_data = True
+    questions = queries.questions(process)
+    subject = request.user.resident.pseudonym
+    existing = queries.my_response(process, subject)
+    form = forms.ConsultationForm(
+        request.POST if request.method == "POST" else None,
+        questions=questions,
+        initial=forms.ConsultationForm.initial_from(existing),
+    )
+    if form.is_valid():
+        try:
+            services.response_submit(
+                actor=resident_actor(request.user.resident), process=process, answers=form.answers()
+            )
+        except StadhuisError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(
+                request,
+                _("Uw antwoorden zijn opgeslagen. U kunt ze wijzigen zolang de raadpleging loopt."),
+            )
+            return redirect("participation:process", process_id=process.public_id)
+    return render(
+        request,
+        "participation/consultation.html",
+        {
+            "process": process,
+            "form": form,
+            "sections": form.sections(),
+            "answered": existing is not None,
+            "open": services.current_phase(process) == PhaseKind.IDEAS,
+            "eligibility": _eligibility(request, process),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_GET
+def results(request, process_id):
+    """Results: consultation counts, or the budget's outcome with a reason per project."""
+    process = _process_or_404(process_id)
+    context = {"process": process}
+    if process.kind == ProcessKind.CONSULTATION:
+        context["results"] = queries.consultation_results(process)
+    elif process.kind == ProcessKind.BUDGET:
+        count = queries.published_count(process)
+        context["count"] = count
+        context["rows"] = tally.explained_rows(process, count) if count else []
+        context["rule_label"] = tally.rules().get(count.rule, count.rule) if count else ""
+        context["turnout"] = queries.turnout(process)
+    else:
+        raise Http404
+    return render(request, "participation/results.html", context)
+
+
+# --- Budget -----------------------------------------------------------------------------------
+
+
+@resident_required
+@require_http_methods(["GET", "POST"])
+def ballot(request, process_id):
+    """Vote (or change your vote) in a citizens' budget."""
+    process = _process_or_404(process_id)
+    if process.kind != ProcessKind.BUDGET:
+        raise Http404
+    request.personal_data = True
+    projects = queries.ballot_projects(process)
+    form = forms.BallotForm(
+        request.POST if request.method == "POST" else None, process=process, projects=projects
+    )
+    if form.is_valid():
+        try:
+            receipt = services.ballot_cast(
+                actor=resident_actor(request.user.resident),
+                process=process,
+                choices=form.choices(),
+                previous_receipt=form.cleaned_data.get("receipt", ""),
+            )
+        except StadhuisError as exc:
+            form.add_service_error(exc)
+        else:
+            # Shown once; the session keeps it only until the next page.
+            request.session["participation_receipt"] = receipt
+            return redirect("participation:voted", process_id=process.public_id)
+    roll = queries.my_roll_entry(process, request.user.resident.pseudonym)
+    return render(
+        request,
+        "participation/ballot.html",
+        {
+            "process": process,
+            "form": form,
+            "projects": projects,
+            "voted": roll is not None,
+            "voting": services.current_phase(process) == PhaseKind.VOTING,
+            "eligibility": _eligibility(request, process),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@resident_required
+@require_GET
+def voted(request, process_id):
+    process = _process_or_404(process_id)
+    receipt = request.session.pop("participation_receipt", None)
+    if not receipt:
+        return redirect("participation:process", process_id=process.public_id)
+    request.personal_data = True
+    return render(
+        request,
+        "participation/voted.html",
+        {"process": process, "receipt": receipt, "groups": receipt.split("-")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def receipt_check(request, process_id):
+    """Anyone can check that a ballot with their receipt is in the count."""
+    process = _process_or_404(process_id)
+    form = forms.ReceiptForm(request.POST if request.method == "POST" else None)
+    found = None
+    if form.is_valid():
+        found = queries.receipt_counted(process, form.cleaned_data["receipt"])
+    return render(
+        request,
+        "participation/receipt.html",
+        {"process": process, "form": form, "found": found},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_GET
+def project_detail(request, project_id):
+    project = queries.public_project(project_id)
+    if project is None:
+        raise Http404
+    return render(request, "participation/project_detail.html", {"project": project})
+
+
+@require_GET
+def milestone_photo(request, project_id, milestone_id):
+    project = queries.public_project(project_id)
+    milestone = (
+        next((m for m in project.milestones.all() if m.pk == milestone_id), None)
+        if project
+        else None
+    )
+    if milestone is None or not milestone.photo:
+        raise Http404
+    try:
+        handle = milestone.photo.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    kind = "image/png" if milestone.photo.name.endswith(".png") else "image/jpeg"
+    response = FileResponse(handle, content_type=kind)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def pabulib_export(request, process_id):
+    """The budget vote as a Pabulib ``.pb`` file, once a count is published (open data)."""
+    process = _process_or_404(process_id)
+    if process.kind != ProcessKind.BUDGET or queries.published_count(process) is None:
+        raise Http404
+    response = HttpResponse(tally.export_text(process), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="stadhuis-{process.public_id}.pb"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Funds and right to challenge --------------------------------------------------------
+
+
+@resident_required
+@require_http_methods(["GET", "POST"])
+def application_new(request, process_id):
+    process = _process_or_404(process_id)
+    if process.kind not in (ProcessKind.FUND, ProcessKind.CHALLENGE):
+        raise Http404
+    request.personal_data = True
+    form = forms.ApplicationForm(
+        request.POST if request.method == "POST" else None,
+        challenge=process.kind == ProcessKind.CHALLENGE,
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            application = services.application_submit(
+                actor=resident_actor(request.user.resident),
+                process=process,
+                title=data["title"],
+                plan=data["plan"],
+                amount=data["amount"],
+                organisation=data.get("organisation", ""),
+                task=data.get("task", ""),
+                comparison=data.get("comparison", ""),
+            )
+        except StadhuisError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(
+                request,
+                _("Uw aanvraag is ontvangen. U volgt hem bij Mijn zaken onder kenmerk %(ref)s.")
+                % {"ref": application.case_reference},
+            )
+            return redirect("participation:application", application_id=application.public_id)
+    return render(
+        request,
+        "participation/application_new.html",
+        {"process": process, "form": form, "eligibility": _eligibility(request, process)},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _render_application(request, application, *, report_form=None, status=200):
+    subject = request.user.resident.pseudonym if _is_resident(request.user) else ""
+    return render(
+        request,
+        "participation/application_detail.html",
+        {
+            "application": application,
+            "process": application.process,
+            "is_mine": bool(subject) and subject == application.applicant,
+            "signed": queries.has_signed(application, subject),
+            "logged_in": bool(subject),
+            "can_sign": application.decision == Decision.PENDING,
+            "can_report": application.decision == Decision.GRANTED,
+            "challenge": application.kind == ApplicationKind.CHALLENGE,
+            "report_form": report_form or forms.SpendingReportForm(prefix="report"),
+        },
+        status=status,
+    )
+
+
+def _application_or_404(application_id):
+    application = queries.public_application(application_id)
+    if application is None:
+        raise Http404
+    return application
+
+
+@require_GET
+def application_detail(request, application_id):
+    return _render_application(request, _application_or_404(application_id))
+
+
+@resident_required
+@require_POST
+def application_sign(request, application_id):
+    application = _application_or_404(application_id)
+    try:
+        services.application_sign(
+            actor=resident_actor(request.user.resident), application=application
+        )
+    except StadhuisError as exc:
+        messages.error(request, str(exc.message))
+        return _render_application(request, application, status=exc.status)
+    messages.success(request, _("U hebt de aanvraag ondertekend."))
+    return redirect("participation:application", application_id=application.public_id)
+
+
+@resident_required
+@require_POST
+def application_report(request, application_id):
+    application = _application_or_404(application_id)
+    form = forms.SpendingReportForm(request.POST, prefix="report")
+    if form.is_valid():
+        try:
+            services.application_report(
+                actor=resident_actor(request.user.resident),
+                application=application,
+                report=form.cleaned_data["report"],
+                spent=form.cleaned_data["spent"],
+            )
+        except StadhuisError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Bedankt voor uw verantwoording."))
+            return redirect("participation:application", application_id=application.public_id)
+    return _render_application(request, application, report_form=form, status=400)

@@ -1,0 +1,68 @@
+"""The public participation API: read-only, cursor pages, problems, no personal data."""
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from stadhuis.participation import services
+
+from .conftest import set_phase
+
+PROBLEM = "application/problem+json"
+BASE = "/api/v1/participation-processes"
+
+
+def test_processes_and_ideas(client, make_process, me, django_assert_num_queries):
+    process = make_process()
+    make_process(publish=False, title="Nog geheim")
+    for n in range(3):
+        services.idea_submit(actor=me, process=process, title=f"Idee {n}", body="Tekst")
+    with django_assert_num_queries(2):
+        answer = client.get(BASE)
+    assert answer.status_code == 200 and answer["API-Version"]
+    body = answer.json()
+    assert [p["title"] for p in body["results"]] == ["Een groener centrum"]
+    assert body["results"][0]["currentPhase"] == "ideas"
+    url = f"{BASE}/{process.public_id}/ideas?limit=2"
+    with django_assert_num_queries(4):  # process, phases, neighbourhoods, ideas
+        first = client.get(url)
+    page = first.json()
+    assert [i["title"] for i in page["results"]] == ["Idee 2", "Idee 1"]
+    assert "author" not in json.dumps(page) and me.subject not in json.dumps(page)
+    second = client.get(page["next"]).json()
+    assert [i["title"] for i in second["results"]] == ["Idee 0"] and second["next"] is None
+
+
+def test_unknown_process_is_a_problem(client, make_process):
+    hidden = make_process(publish=False)
+    for url in (f"{BASE}/{hidden.public_id}", f"{BASE}/00000000-0000-4000-8000-000000000000/ideas"):
+        answer = client.get(url)
+        assert answer.status_code == 404 and answer["Content-Type"] == PROBLEM
+    assert client.get(f"{BASE}/niet-een-id").status_code in (400, 404, 422)
+
+
+def test_projects_and_results(client, budget, me, admin):
+    process, (playground, trees, benches) = budget
+    services.ballot_cast(actor=me, process=process, choices={playground.code: 1})
+    projects = client.get(f"{BASE}/{process.public_id}/projects").json()["results"]
+    assert {p["code"] for p in projects} == {playground.code, trees.code, benches.code}
+    assert client.get(f"{BASE}/{process.public_id}/results").status_code == 404
+    set_phase(process, "results")
+    count = services.count_request(actor=admin, process=process, rule="greedy")
+    services.counts_run_due()
+    count.refresh_from_db()
+    services.count_publish(actor=admin, count=count)
+    result = client.get(f"{BASE}/{process.public_id}/results").json()
+    assert result["funded"] == count.funded and result["checksum"] == count.checksum
+    assert {p["code"]: p["funded"] for p in result["projects"]}[playground.code] is True
+    assert all(p["explanation"] for p in result["projects"])
+
+
+@pytest.mark.django_db
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cursor=st.text(max_size=60), limit=st.integers(min_value=-5, max_value=500))
+def test_no_input_gives_a_500(client, cursor, limit):
+    answer = client.get(BASE, {"cursor": cursor, "limit": limit})
+    assert answer.status_code in (200, 400, 422)

@@ -1,0 +1,74 @@
+"""Counting a stored budget vote in the background job, with the inputs' checksum."""
+
+import pytest
+from django.urls import reverse
+
+from stadhuis.core.errors import InvalidInput
+from stadhuis.participation import counting, services, tally
+from stadhuis.participation.models import CountStatus
+
+from .conftest import set_phase
+
+
+def _vote(budget, make_resident, me):
+    process, (playground, trees, benches) = budget
+    services.ballot_cast(actor=me, process=process, choices={playground.code: 1, benches.code: 1})
+    for bsn in ["123456782", "111111110"]:
+        services.ballot_cast(
+            actor=make_resident(bsn), process=process, choices={trees.code: 1, benches.code: 1}
+        )
+    return process, playground, trees, benches
+
+
+def test_count_runs_in_the_job_and_keeps_the_checksum(budget, make_resident, me, admin):
+    process, _playground, trees, benches = _vote(budget, make_resident, me)
+    with pytest.raises(InvalidInput):  # voting still runs
+        services.count_request(actor=admin, process=process, rule="greedy")
+    set_phase(process, "results")
+    count = services.count_request(actor=admin, process=process, rule="greedy")
+    assert count.status == CountStatus.QUEUED
+    with pytest.raises(InvalidInput):
+        services.count_request(actor=admin, process=process, rule="greedy")
+    assert services.counts_run_due() == 1
+    count.refresh_from_db()
+    assert count.status == CountStatus.DONE and count.progress == 100
+    # benches 3 votes, trees 2 (50k), playground 1 (40k): 20k + 50k fit, 40k does not
+    assert count.funded == [benches.code, trees.code]
+    assert count.ballots == 3
+    assert count.checksum == counting.checksum(tally.election_for(process))
+    assert services.counts_run_due() == 0
+
+
+def test_results_page_explains_every_project(budget, make_resident, me, admin, client):
+    process, playground, trees, benches = _vote(budget, make_resident, me)
+    set_phase(process, "results")
+    count = services.count_request(actor=admin, process=process, rule="mes-add1")
+    services.counts_run_due()
+    count.refresh_from_db()
+    url = reverse("participation:results", kwargs={"process_id": process.public_id})
+    assert "nog niet bekend" in client.get(url).content.decode()
+    services.count_publish(actor=admin, count=count)
+    html = client.get(url).content.decode()
+    for project in (playground, trees, benches):
+        assert project.title in html
+    assert count.checksum in html
+    export = client.get(reverse("participation:pabulib", kwargs={"process_id": process.public_id}))
+    assert export.status_code == 200
+    election = counting.parse_text(export.content.decode())
+    assert len(election.voters) == 3 and set(election.projects) == {
+        p.code for p in (playground, trees, benches)
+    }
+    assert counting.count(election, "mes-add1").funded == count.funded
+
+
+def test_unknown_rule_is_refused(budget, admin):
+    process, _projects = budget
+    set_phase(process, "results")
+    with pytest.raises(InvalidInput):
+        services.count_request(actor=admin, process=process, rule="loterij")
+
+
+def test_the_worker_knows_the_job():
+    from stadhuis.core.jobs import discover
+
+    assert "count-budget-votes" in {job.name for job in discover()}

@@ -1,0 +1,199 @@
+"""Participation pages: server-rendered, without JavaScript, 4xx with a clear message on
+bad input, and a fixed number of queries per page."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from stadhuis.participation import services
+from stadhuis.participation.models import Ballot, Idea, VoterRollEntry
+
+from .conftest import set_phase
+
+
+def _summary(response) -> list[str]:
+    html = response.content.decode()
+    block = re.search(r'<div class="error-summary".*?</div>', html, re.S)
+    return re.findall(r"<li><a [^>]*>(.*?)</a></li>", block.group(0), re.S) if block else []
+
+
+def _idea(actor, process, title="Meer bomen in de Dorpsstraat"):
+    return services.idea_submit(
+        actor=actor, process=process, title=title, body="Bomen geven schaduw"
+    )
+
+
+def test_index_and_process_pages(client, make_process, me, django_assert_num_queries):
+    process = make_process()
+    for n in range(3):
+        _idea(me, process, title=f"Idee {n}")
+    with django_assert_num_queries(2):
+        response = client.get(reverse("participation:index"))
+    assert response.status_code == 200 and "Een groener centrum" in response.content.decode()
+    url = reverse("participation:process", kwargs={"process_id": process.public_id})
+    with django_assert_num_queries(4):  # process + phases + neighbourhoods, ideas
+        response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200 and "Idee 2" in html and "Om mee te doen logt u in" in html
+    assert client.get(url + "?sort=steun&zoek=Idee").status_code == 200
+
+
+def test_unknown_or_unpublished_process_is_404(client, make_process):
+    process = make_process(publish=False)
+    assert (
+        client.get(
+            reverse("participation:process", kwargs={"process_id": process.public_id})
+        ).status_code
+        == 404
+    )
+
+
+def test_writing_an_idea_shows_similar_ideas_first(resident_client, make_process, me):
+    process = make_process()
+    _idea(me, process)
+    url = reverse("participation:idea_new", kwargs={"process_id": process.public_id})
+    assert resident_client.get(url).status_code == 200
+    data = {"title": "Bomen in de Dorpsstraat", "body": "Graag meer bomen"}
+    response = resident_client.post(url, {**data, "step": "check"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Lijkt uw idee op een van deze?" in html
+    assert "Meer bomen in de Dorpsstraat" in html
+    assert Idea.objects.count() == 1
+    response = resident_client.post(url, {**data, "step": "send"})
+    assert response.status_code == 302
+    assert Idea.objects.count() == 2
+
+
+def test_bad_idea_is_a_400_with_an_error_summary(resident_client, make_process, me):
+    process = make_process()
+    url = reverse("participation:idea_new", kwargs={"process_id": process.public_id})
+    response = resident_client.post(url, {"title": "", "body": "", "step": "send"})
+    assert response.status_code == 400
+    assert "Geef uw idee een korte titel." in _summary(response)
+
+
+def test_ineligible_resident_gets_a_403_with_the_reason(resident_client, make_process, me):
+    process = make_process(scope="neighbourhoods", neighbourhood_codes=["oost"])
+    url = reverse("participation:idea_new", kwargs={"process_id": process.public_id})
+    response = resident_client.post(url, {"title": "x", "body": "y", "step": "send"})
+    assert response.status_code == 400
+    assert any("alleen voor bewoners" in text for text in _summary(response))
+
+
+def test_idea_page_support_comment_report(
+    resident_client, make_process, me, make_resident, django_assert_num_queries
+):
+    other = make_resident("123456782")
+    idea = _idea(other, make_process())
+    services.comment_add(actor=other, idea=idea, body="Eerste reactie")
+    url = reverse("participation:idea", kwargs={"idea_id": idea.public_id})
+    with django_assert_num_queries(
+        10
+    ):  # session, user, idea+process, phases, comments, resident, support
+        assert resident_client.get(url).status_code == 200
+    assert (
+        resident_client.post(
+            reverse("participation:idea_support", kwargs={"idea_id": idea.public_id})
+        ).status_code
+        == 302
+    )
+    again = resident_client.post(
+        reverse("participation:idea_support", kwargs={"idea_id": idea.public_id})
+    )
+    assert again.status_code == 400 and "U steunt dit idee al." in again.content.decode()
+    comment = idea.comments.get()
+    response = resident_client.post(
+        reverse("participation:idea_comment", kwargs={"idea_id": idea.public_id}),
+        {"comment-body": "Eens!", "comment-parent": str(comment.public_id)},
+    )
+    assert response.status_code == 302 and comment.replies.get().body == "Eens!"
+    response = resident_client.post(
+        reverse("participation:idea_report", kwargs={"idea_id": idea.public_id}),
+        {"report-reason": ""},
+    )
+    assert response.status_code == 400
+
+
+def test_voting_flow_gives_a_receipt_once(resident_client, client, budget, me):
+    process, (playground, trees, _benches) = budget
+    url = reverse("participation:ballot", kwargs={"process_id": process.public_id})
+    assert resident_client.get(url).status_code == 200
+    response = resident_client.post(url, {"projects": [playground.code]})
+    assert response.status_code == 302
+    voted = resident_client.get(response["Location"])
+    receipt = re.search(r'aria-label="([0-9A-Z-]{24})"', voted.content.decode()).group(1)
+    assert resident_client.get(response["Location"]).status_code == 302  # shown once
+    response = resident_client.post(url, {"projects": [trees.code]})
+    assert response.status_code == 400 and any("stembewijs" in t for t in _summary(response))
+    response = resident_client.post(url, {"projects": [trees.code], "receipt": receipt})
+    assert response.status_code == 302
+    assert Ballot.objects.count() == 1 and VoterRollEntry.objects.count() == 1
+    check = reverse("participation:receipt", kwargs={"process_id": process.public_id})
+    assert "Er telt geen stem" in client.post(check, {"receipt": receipt}).content.decode()
+
+
+def test_staff_pages(client, staff_client, budget, make_process, me):
+    process, _projects = budget
+    idea = _idea(me, make_process())
+    staff_client("case_handler", "administrator")
+    assert client.get(reverse("participation:staff")).status_code == 200
+    assert (
+        client.get(
+            reverse("participation:staff_process", kwargs={"process_id": process.public_id})
+        ).status_code
+        == 200
+    )
+    response = client.post(
+        reverse(
+            "participation:staff_moderate", kwargs={"kind": "idee", "public_id": idea.public_id}
+        ),
+        {"action": "hide", "reason": "Buiten het onderwerp"},
+    )
+    assert response.status_code == 302
+    idea.refresh_from_db()
+    assert idea.visibility == "hidden"
+    response = client.post(
+        reverse(
+            "participation:staff_moderate", kwargs={"kind": "idee", "public_id": idea.public_id}
+        ),
+        {"action": "hide", "reason": "Nog eens"},
+    )
+    assert response.status_code == 400
+
+
+def test_residents_cannot_open_staff_pages(resident_client, me):
+    assert resident_client.get(reverse("participation:staff")).status_code == 403
+
+
+def test_consultation_page_round_trip(resident_client, make_process, admin, me):
+    process = make_process("consultation")
+    single = services.question_add(
+        actor=admin, process=process, kind="single", text="Hoe vaak?", choices=["Vaak", "Nooit"]
+    )
+    ranking = services.question_add(
+        actor=admin, process=process, kind="ranking", text="Volgorde?", choices=["A", "B"]
+    )
+    url = reverse("participation:consultation", kwargs={"process_id": process.public_id})
+    assert resident_client.get(url).status_code == 200
+    bad = resident_client.post(
+        url, {f"q{single.pk}": "Vaak", f"q{ranking.pk}_0": "1", f"q{ranking.pk}_1": "1"}
+    )
+    assert bad.status_code == 400
+    good = resident_client.post(
+        url, {f"q{single.pk}": "Vaak", f"q{ranking.pk}_0": "2", f"q{ranking.pk}_1": "1"}
+    )
+    assert good.status_code == 302
+    page = resident_client.get(url).content.decode()
+    assert "al ingevuld" in page
+    set_phase(process, "results")
+    results = resident_client.get(
+        reverse("participation:results", kwargs={"process_id": process.public_id})
+    )
+    assert results.status_code == 200 and "Volgorde?" in results.content.decode()
+
+
+@pytest.mark.parametrize("name", ["index", "mine"])
+def test_pages_in_english(resident_client, me, name):
+    response = resident_client.get(reverse(f"participation:{name}"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
