@@ -153,7 +153,7 @@ def elections(draw) -> Election:
     )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(elections())
 def test_write_then_parse_gives_the_same_election(e):
     assert parse_text(write_text(e)) == e

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 
 from django.utils.translation import gettext_lazy as _
 
@@ -49,11 +50,13 @@ RULES: dict[str, str] = {
 }
 
 _COUNTERS = {
-    "greedy": lambda e: rules.greedy(e, skip=True),
-    "greedy-noskip": lambda e: rules.greedy(e, skip=False),
-    "mes-add1": lambda e: rules.equal_shares(e, completion="add1"),
-    "mes-add1-comparison": lambda e: rules.equal_shares(e, completion="add1", comparison=True),
-    "phragmen": rules.phragmen,
+    "greedy": lambda e, p: rules.greedy(e, skip=True),
+    "greedy-noskip": lambda e, p: rules.greedy(e, skip=False),
+    "mes-add1": lambda e, p: rules.equal_shares(e, completion="add1", progress=p),
+    "mes-add1-comparison": lambda e, p: rules.equal_shares(
+        e, completion="add1", comparison=True, progress=p
+    ),
+    "phragmen": lambda e, p: rules.phragmen(e),
 }
 
 # Pabulib's ``rule`` META values -> our rule code (``greedy-threshold`` is greedy:
@@ -67,18 +70,25 @@ _PABULIB_RULES = {
 }
 
 
-def count(election: Election, rule: str) -> Outcome:
+def count(
+    election: Election, rule: str, *, progress: Callable[[float], None] | None = None
+) -> Outcome:
     """Count ``election`` with ``rule`` (a key of ``RULES``).
 
     Raises ``ValueError`` for an unknown rule. Large elections take seconds
     (Warszawa, 61,668 voters, Equal Shares: see docs/benchmarks.md): run it in a
-    background job, not in a request.
+    background job, not in a request. ``progress``, if given, is called with a
+    number from 0 to 1 as the count goes on (Equal Shares: after every Add1 step)
+    and with 1.0 at the end.
     """
     try:
         counter = _COUNTERS[rule]
     except KeyError:
         raise ValueError(f"unknown rule {rule!r}; choose from {', '.join(RULES)}") from None
-    return counter(election)
+    outcome = counter(election, progress)
+    if progress is not None:
+        progress(1.0)
+    return outcome
 
 
 def official_rule(election: Election) -> str | None:

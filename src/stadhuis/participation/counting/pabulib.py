@@ -245,15 +245,24 @@ def write_text(election: Election) -> str:
     base = ("voter_id", "vote", "points") if _has_points(election) else ("voter_id", "vote")
     columns = election.vote_columns or _columns(base, (v.fields for v in election.voters))
     writer.writerow(columns)
+    at = {name: i for i, name in enumerate(columns)}
+    id_at, vote_at, points_at = at.get("voter_id"), at.get("vote"), at.get("points")
+    width = len(columns)
+    rows = []
     for voter in election.voters:
-        values = {
-            "voter_id": voter.id,
-            "vote": ",".join(voter.ballot),
-            **voter.fields,
-        }
-        if voter.points is not None:
-            values["points"] = ",".join(format_number(p) for p in voter.points)
-        writer.writerow([values.get(c, "") for c in columns])
+        row = [""] * width
+        for name, value in voter.fields.items():
+            i = at.get(name)
+            if i is not None:
+                row[i] = value
+        if id_at is not None:
+            row[id_at] = voter.id
+        if vote_at is not None:
+            row[vote_at] = ",".join(voter.ballot)
+        if points_at is not None and voter.points is not None:
+            row[points_at] = ",".join(map(format_number, voter.points))
+        rows.append(row)
+    writer.writerows(rows)
     return out.getvalue()
 
 

@@ -433,6 +433,7 @@ def equal_shares(
     comparison: bool = False,
     integral: bool = False,
     exhaustive: bool = False,
+    progress: Callable[[float], None] | None = None,
 ) -> ex.Outcome:
     """The Method of Equal Shares (equalshares.net), cost utility for approval ballots.
 
@@ -445,6 +446,9 @@ def equal_shares(
         equalshares.net do this); ``integral`` starts from a whole amount per voter
         (floor(budget / voters)) instead of budget / voters;
       - ``"add1u"``: Add1, then the money still left goes to projects in vote order.
+
+    ``progress`` (optional) is called after each Add1 step with the share of the
+    budget the current outcome spends (0..1), for a background job's progress bar.
 
     ``comparison``: the equalshares.net comparison step (Wieliczka): if more voters
     have more of their projects funded by greedy than by Equal Shares, greedy's
@@ -495,6 +499,8 @@ def equal_shares(
             steps += 1
             per_voter += 1
             result, spent = attempt, attempt_cost
+            if progress is not None:
+                progress(min(spent / budget, 1.0) if budget else 1.0)
         result = runner.run(per_voter, explain=True)
     else:
         raise ValueError(f"unknown completion {completion!r}")
