@@ -289,9 +289,9 @@ def start_server(db_url: str, work: Path, port: int, workers: int, threads: int,
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/volgen", timeout=2)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/volgen", timeout=10)
             return proc
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):  # not up yet, or busy
             if proc.poll() is not None:
                 break
             time.sleep(0.5)
@@ -332,6 +332,71 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def _cpu_seconds(pids) -> float:
+    """utime + stime of these processes (0 for one that is gone)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _group_pids(pgid: int) -> list[int]:
+    """The processes of a process group (the server: gunicorn master and workers)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[2]) == pgid:
+                        pids.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                continue
+    return pids
+
+
+class CpuMeter:
+    """CPU seconds used by the server, its PostgreSQL backends and wrk during a run.
+
+    On a shared machine latency and throughput depend on what else runs; the CPU time
+    each request costs does much less, and bounds the throughput: at best about
+    (cores x 1000 ms) / (CPU ms per request, all three together) requests per second.
+    """
+
+    def __init__(self, server, db_url: str):
+        self.server, self.db_url = server, db_url
+
+    def _backends(self) -> list[int]:
+        sql = (
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        return [int(p) for p in _psql(self.db_url, sql).split()]
+
+    def start(self) -> None:
+        self.app_pids = _group_pids(self.server.pid)
+        self.pg_pids = set(self._backends())
+        self.app0 = _cpu_seconds(self.app_pids)
+        self.pg0 = {pid: _cpu_seconds([pid]) for pid in self.pg_pids}
+        self.wrk0 = _children_cpu()
+
+    def stop(self) -> dict[str, float]:
+        app = _cpu_seconds(self.app_pids) - self.app0
+        pg = sum(_cpu_seconds([pid]) - self.pg0.get(pid, 0) for pid in set(self._backends()))
+        return {"app": app, "pg": pg, "wrk": _children_cpu() - self.wrk0}
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def wrk(port: int, spec: dict, work: Path, args, seconds: int) -> dict:
     script = work / "scenario.lua"
     script.write_text((WRK_DIR / "rotate.lua").read_text() + (WRK_DIR / "report.lua").read_text())
@@ -345,7 +410,7 @@ def wrk(port: int, spec: dict, work: Path, args, seconds: int) -> dict:
     return json.loads(line[len("RESULT ") :])
 
 
-def report(name: str, result: dict) -> dict:
+def report(name: str, result: dict, cpu: dict[str, float] | None = None) -> dict:
     seconds = result["duration_us"] / 1e6
     bad = {c: n for c, n in result["codes"].items() if c not in ("200", "201")}
     row = {
@@ -360,12 +425,21 @@ def report(name: str, result: dict) -> dict:
         "bad": bad,
         "socket errors": {k: v for k, v in result["errors"].items() if v and k != "status"},
     }
+    if cpu and result["requests"]:
+        row["cpu ms per request"] = {k: v * 1000 / result["requests"] for k, v in cpu.items()}
     print(
         f"{name:<14} {row['requests']:>8,} req {row['rps']:>8.1f}/s  median {row['p50']:7.2f} ms"
         f"  p90 {row['p90']:7.2f}  p99 {row['p99']:7.2f}  max {row['max']:8.1f}  "
         f"codes {result['codes']}  target: {TARGETS[name]}",
         flush=True,
     )
+    if "cpu ms per request" in row:
+        per = row["cpu ms per request"]
+        print(
+            f"{'':<14} CPU per request: server {per['app']:.2f} ms, PostgreSQL {per['pg']:.2f} ms,"
+            f" wrk {per['wrk']:.2f} ms; total {sum(per.values()):.2f} ms",
+            flush=True,
+        )
     return row
 
 
@@ -407,7 +481,10 @@ def run(args) -> int:
             print(f"{name:<14} check: {check_once(args.port, spec)}", flush=True)
             if args.warmup:
                 wrk(args.port, spec, work, args, args.warmup)
-            rows.append(report(name, wrk(args.port, spec, work, args, args.duration)))
+            meter = CpuMeter(server, db_url)
+            meter.start()
+            result = wrk(args.port, spec, work, args, args.duration)
+            rows.append(report(name, result, meter.stop()))
         if "api-create" in args.scenarios:
             from stadhuis.cases.models import Case, Notification
 

@@ -5,7 +5,9 @@ sessions and request lists (``cases.prepare``), and Django's test client with th
 production settings of the benchmark server (DEBUG off, cached templates). Per scenario
 it prints the SQL queries of one request, the mean wall time of ``--requests`` requests
 in this process (one thread: service time without queueing, without gunicorn and
-HTTP parsing), and with ``--profile`` the top functions of cProfile.
+HTTP parsing) and the CPU time of this process per request (Python only, not
+PostgreSQL's; steadier than wall time on a shared machine), and with ``--profile``
+the top functions of cProfile.
 
     .venv/bin/python bench/profile_cases.py --db stadhuis_cases_123 --profile
     .venv/bin/python bench/profile_cases.py --db stadhuis_cases_123 --scenarios staff-queue \\
@@ -62,8 +64,11 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="stadhuis-profile-cases-"))
     plan = bench.prepare(f"{args.pg_url.rstrip('/')}/{args.db}", work)
 
+    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # as `stadhuis serve`
     from django.test.utils import CaptureQueriesContext
 
     for name in args.scenarios.split(","):
@@ -97,7 +102,7 @@ def main() -> int:
         for query in queries.captured_queries:
             print(f"   {query['time']:>6}s  {query['sql'][:160]}")
         profiler = cProfile.Profile() if args.profile else None
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         if profiler:
             profiler.enable()
         for i in range(args.requests):
@@ -105,8 +110,10 @@ def main() -> int:
         if profiler:
             profiler.disable()
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu
         print(
-            f"   {args.requests} requests: {elapsed / args.requests * 1000:.2f} ms each"
+            f"   {args.requests} requests: {elapsed / args.requests * 1000:.2f} ms wall, "
+            f"{cpu / args.requests * 1000:.2f} ms CPU of this process each"
             + (" (under cProfile)" if profiler else "")
         )
         if profiler:
