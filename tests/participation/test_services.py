@@ -156,7 +156,7 @@ def test_comment_threads(make_process, me, make_resident):
     ]
 
 
-def test_similar_ideas_without_postgres(make_process, me):
+def test_similar_ideas(make_process, me):
     process = make_process()
     _idea(me, process, title="Meer bomen in de Dorpsstraat", body="Bomen geven schaduw")
     _idea(me, process, title="Skatebaan", body="Een skatebaan voor de jeugd in het park")

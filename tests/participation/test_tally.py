@@ -52,6 +52,10 @@ def test_results_page_explains_every_project(budget, make_resident, me, admin, c
     for project in (playground, trees, benches):
         assert project.title in html
     assert count.checksum in html
+    table = client.get(
+        reverse("participation:results_csv", kwargs={"process_id": process.public_id})
+    )
+    assert table.status_code == 200 and table.content.decode().count("\n") == 4
     export = client.get(reverse("participation:pabulib", kwargs={"process_id": process.public_id}))
     assert export.status_code == 200
     election = counting.parse_text(export.content.decode())
@@ -72,3 +76,26 @@ def test_the_worker_knows_the_job():
     from stadhuis.core.jobs import discover
 
     assert "count-budget-votes" in {job.name for job in discover()}
+
+
+def test_pabulib_round_trip_into_an_empty_process(
+    budget, make_resident, me, admin, make_process, staff_client, client
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    process, *_projects = _vote(budget, make_resident, me)
+    text = counting.write_text(tally.election_for(process))
+    empty = make_process("budget", phase="results", title="Ingelezen")
+    staff_client("administrator")
+    url = reverse("participation:staff_pabulib_import", kwargs={"process_id": empty.public_id})
+    bad = client.post(url, {"file": SimpleUploadedFile("x.pb", b"geen pabulib")})
+    assert bad.status_code == 400
+    response = client.post(url, {"file": SimpleUploadedFile("stemming.pb", text.encode())})
+    assert response.status_code == 302
+    assert empty.ballots.count() == 3 and empty.projects.filter(feasibility="feasible").count() == 3
+    assert (
+        counting.count(tally.election_for(empty), "greedy").funded
+        == counting.count(tally.election_for(process), "greedy").funded
+    )
+    with pytest.raises(InvalidInput):  # only into an empty process
+        services.budget_import_pabulib(actor=admin, process=empty, text=text)

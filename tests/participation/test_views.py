@@ -197,3 +197,32 @@ def test_consultation_page_round_trip(resident_client, make_process, admin, me):
 def test_pages_in_english(resident_client, me, name):
     response = resident_client.get(reverse(f"participation:{name}"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
+
+
+def test_query_budgets_of_the_budget_pages(
+    resident_client, client, budget, me, make_resident, admin, django_assert_max_num_queries
+):
+    from .conftest import set_phase
+
+    process, projects = budget
+    for bsn in ["123456782", "111111110", "555555550"]:
+        services.ballot_cast(
+            actor=make_resident(bsn), process=process, choices={projects[0].code: 1}
+        )
+    with django_assert_max_num_queries(12):  # session (3), user, resident, process, phases,
+        # neighbourhoods, projects, roll, postcode area
+        assert (
+            resident_client.get(
+                reverse("participation:ballot", kwargs={"process_id": process.public_id})
+            ).status_code
+            == 200
+        )
+    set_phase(process, "results")
+    count = services.count_request(actor=admin, process=process, rule="greedy")
+    services.counts_run_due()
+    count.refresh_from_db()
+    services.count_publish(actor=admin, count=count)
+    url = reverse("participation:results", kwargs={"process_id": process.public_id})
+    client.logout()
+    with django_assert_max_num_queries(6):  # process, phases, neighbourhoods, count, projects, roll
+        assert client.get(url).status_code == 200

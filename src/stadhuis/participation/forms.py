@@ -399,3 +399,20 @@ class MilestoneForm(Form):
     progress = forms.IntegerField(label=_("Voortgang (procent)"), min_value=0, max_value=100)
     note = forms.CharField(label=_("Toelichting"), required=False, max_length=2000)
     photo = forms.FileField(label=_("Foto (niet verplicht)"), required=False)
+
+
+class PabulibImportForm(Form):
+    file = forms.FileField(
+        label=_("Pabulib-bestand (.pb)"),
+        help_text=_("Projecten en stembiljetten van een eerdere stemming, hoogstens 50 MB."),
+        error_messages={"required": _("Kies een .pb-bestand.")},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 50 * 1024 * 1024:
+            raise forms.ValidationError(_("Het bestand is te groot: hoogstens 50 MB."))
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError(_("Het bestand is geen UTF-8-tekst.")) from exc

@@ -1156,3 +1156,101 @@ def application_report(
         )
     application.refresh_from_db()
     return application
+
+
+# --- Pabulib import --------------------------------------------------------------------------
+
+_BALLOT_TYPES = {
+    "approval": BallotType.APPROVAL,
+    "knapsack": BallotType.KNAPSACK,
+    "cumulative": BallotType.CUMULATIVE,
+    "choose-1": BallotType.CHOOSE_ONE,
+}
+IMPORT_BATCH = 2000
+
+
+def budget_import_pabulib(*, actor: Actor, process: Process, text: str) -> int:
+    """Load the projects and ballots of a Pabulib ``.pb`` file into an empty citizens'
+    budget (staff), for example to count or publish an election held elsewhere.
+
+    The projects become feasible projects; the ballots are stored like paper ballots,
+    entered by the staff member, each under a fresh random receipt that nobody holds.
+    The file's voter ids are not kept. Returns the number of ballots.
+    """
+    from stadhuis.participation import counting
+
+    require_role(actor, Role.ADMINISTRATOR)
+    if process.kind != ProcessKind.BUDGET:
+        raise InvalidInput(_("Dit is geen burgerbegroting."))
+    if process.projects.exists() or process.ballots.exists() or process.roll.exists():
+        raise InvalidInput(
+            _("Importeren kan alleen in een burgerbegroting zonder projecten en stemmen.")
+        )
+    try:
+        election = counting.parse_text(text)
+    except counting.PabulibError as exc:
+        raise InvalidInput(
+            _("Dit is geen geldig Pabulib-bestand (regel %(line)s): %(message)s")
+            % {"line": exc.line, "message": exc.message},
+            field="file",
+        ) from exc
+    ballot_type = _BALLOT_TYPES.get(election.vote_type)
+    if ballot_type is None:
+        raise InvalidInput(_("Dit soort stembiljet kunnen we niet importeren."), field="file")
+    for project in election.projects.values():
+        if len(project.id) > 20 or int(project.cost) != project.cost or project.cost < 0:
+            raise InvalidInput(
+                _("Project %(id)s heeft een te lange code of geen bedrag in hele euro's.")
+                % {"id": project.id[:40]},
+                field="file",
+            )
+    budget = election.budget
+    if int(budget) != budget or budget <= 0:
+        raise InvalidInput(
+            _("Het budget in het bestand is geen bedrag in hele euro's."), field="file"
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        Process.objects.filter(pk=process.pk).update(
+            budget=int(budget),
+            ballot_type=ballot_type,
+            ballot_min=election.min_length or 0,
+            ballot_max=election.max_length or 0,
+            ballot_points=election.max_sum_points or 0,
+        )
+        Project.objects.bulk_create(
+            Project(
+                process=process,
+                code=p.id,
+                title=(p.name or p.id)[:200],
+                description=p.fields.get("description", "") or (p.name or p.id),
+                cost=int(p.cost),
+                feasibility=Feasibility.FEASIBLE,
+                feasibility_reason=_("Overgenomen uit het Pabulib-bestand."),
+                reviewed_at=now,
+                reviewed_by_id=actor.user_id,
+            )
+            for p in election.projects.values()
+        )
+        batch = []
+        for voter in election.voters:
+            choices = {
+                pid: int(points)
+                for pid, points in voter.utility().items()
+                if pid in election.projects
+            }
+            batch.append(
+                Ballot(
+                    process=process,
+                    receipt_hash=receipt_hash(new_receipt()),
+                    choices=choices,
+                    paper=True,
+                    entered_by_id=actor.user_id,
+                )
+            )
+            if len(batch) >= IMPORT_BATCH:
+                Ballot.objects.bulk_create(batch)
+                batch = []
+        Ballot.objects.bulk_create(batch)
+    process.refresh_from_db()
+    return len(election.voters)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("meedoen/<uuid:process_id>/gestemd", views.voted, name="voted"),
     path("meedoen/<uuid:process_id>/stembewijs", views.receipt_check, name="receipt"),
     path("meedoen/<uuid:process_id>/stemmen.pb", views.pabulib_export, name="pabulib"),
+    path("meedoen/<uuid:process_id>/uitslag.csv", views.results_csv, name="results_csv"),
     path("meedoen/<uuid:process_id>/aanvragen", views.application_new, name="application_new"),
     path("meedoen/ideeen/<uuid:idea_id>", views.idea_detail, name="idea"),
     path("meedoen/ideeen/<uuid:idea_id>/foto", views.idea_image, name="idea_image"),
@@ -87,6 +88,11 @@ urlpatterns = [
         "medewerkers/meedoen/<uuid:process_id>/tellen",
         views_staff.count_request,
         name="staff_count",
+    ),
+    path(
+        "medewerkers/meedoen/<uuid:process_id>/pabulib",
+        views_staff.pabulib_import,
+        name="staff_pabulib_import",
     ),
     path(
         "medewerkers/meedoen/tellingen/<uuid:count_id>/publiceren",

@@ -5,6 +5,9 @@ redirect after success."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -448,6 +451,40 @@ def milestone_photo(request, project_id, milestone_id):
     response = FileResponse(handle, content_type=kind)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_GET
+def results_csv(request, process_id):
+    """The published result per project as CSV (open data)."""
+    process = _process_or_404(process_id)
+    count = queries.published_count(process) if process.kind == ProcessKind.BUDGET else None
+    if count is None:
+        raise Http404
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["project_id", "title", "cost", "votes", "funded", "reason", "explanation"])
+    for row in tally.explained_rows(process, count):
+        project = row["project"]
+        writer.writerow(
+            [
+                project.code,
+                _csv_safe(project.title),
+                project.cost,
+                row["votes"],
+                int(row["funded"]),
+                row["reason"],
+                row["sentence"],
+            ]
+        )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="uitslag-{process.public_id}.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    """Titles come from residents' ideas: keep spreadsheets from running them as formulas."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @require_GET

@@ -92,6 +92,7 @@ def _render_process(request, found, status=200):
             "project_form": forms.ProjectFromIdeaForm(),
             "roll_form": forms.PaperRollForm(),
             "milestone_form": forms.MilestoneForm(),
+            "import_form": forms.PabulibImportForm(),
         },
         status=status,
     )
@@ -334,3 +335,26 @@ def milestone_add(request, kind, public_id):
     except StadhuisError as exc:
         return _failed(request, exc, process=target.process)
     return _done(request, _("De voortgang is bijgewerkt."), to=to)
+
+
+@require_POST
+@staff_required(Role.ADMINISTRATOR)
+def pabulib_import(request, process_id):
+    found = queries.process_by_id(process_id)
+    if found is None:
+        raise Http404
+    form = forms.PabulibImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _failed(request, form, process=found)
+    try:
+        ballots = services.budget_import_pabulib(
+            actor=_actor(request), process=found, text=form.cleaned_data["file"]
+        )
+    except StadhuisError as exc:
+        return _failed(request, exc, process=found)
+    to = redirect("participation:staff_process", process_id=found.public_id).url
+    return _done(
+        request,
+        _("Het bestand is ingelezen: %(count)s stembiljetten.") % {"count": ballots},
+        to=to,
+    )
