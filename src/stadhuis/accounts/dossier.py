@@ -18,7 +18,13 @@ def records(subject: str) -> list[Record]:
         Resident.objects.filter(pseudonym=subject)
         .select_related("user")
         .only(
-            "display_name", "email", "postcode", "created_at", "user__public_id", "user__last_login"
+            "display_name",
+            "email",
+            "postcode",
+            "birth_date",
+            "created_at",
+            "user__public_id",
+            "user__last_login",
         )
         .first()
     )
@@ -39,6 +45,8 @@ def records(subject: str) -> list[Record]:
         fields.append(Field(_("E-mailadres"), resident.email))
     if resident.postcode:
         fields.append(Field(_("Postcode"), resident.postcode))
+    if resident.birth_date:
+        fields.append(Field(_("Geboortedatum"), date_format(resident.birth_date, "j F Y")))
     if resident.user.last_login:
         fields.append(
             Field(
