@@ -226,3 +226,59 @@ def test_query_budgets_of_the_budget_pages(
     client.logout()
     with django_assert_max_num_queries(6):  # process, phases, neighbourhoods, count, projects, roll
         assert client.get(url).status_code == 200
+
+
+def test_staff_create_a_consultation_and_add_questions(client, staff_client, city):
+    from stadhuis.participation.models import Process
+
+    staff_client("administrator")
+    url = reverse("participation:staff_process_new")
+    assert client.get(url).status_code == 200
+    data = {
+        "kind": "consultation",
+        "title": "Nieuwe bibliotheek",
+        "question": "Wat wilt u in de bibliotheek?",
+        "scope": "neighbourhoods",
+        "neighbourhoods": ["oost"],
+        "min_age": "12",
+        "must_live_in_area": "on",
+        "budget": "0",
+        "ballot_min": "0",
+        "ballot_max": "0",
+        "ballot_points": "0",
+        "publish": "on",
+        "ideas_start": "2026-01-01",
+    }
+    response = client.post(url, data)
+    assert (
+        response.status_code == 400
+        and "Vul de eerste en de laatste dag allebei in." in _summary(response)
+    )
+    response = client.post(url, {**data, "ideas_end": "2026-01-31"})
+    assert response.status_code == 302
+    process = Process.objects.get(title="Nieuwe bibliotheek")
+    assert process.min_age == 12 and [n.code for n in process.neighbourhoods.all()] == ["oost"]
+    phase = process.phases.get()
+    assert phase.kind == "ideas" and (phase.ends_at - phase.starts_at).days == 31
+    question_url = reverse("participation:staff_question", kwargs={"process_id": process.public_id})
+    bad = client.post(
+        question_url,
+        {"kind": "single", "text": "Wat?", "choices": "Alleen één", "scale_min": 1, "scale_max": 5},
+    )
+    assert bad.status_code == 400
+    good = client.post(
+        question_url,
+        {
+            "kind": "single",
+            "text": "Wat?",
+            "choices": "Boeken\nKoffie",
+            "scale_min": 1,
+            "scale_max": 5,
+            "required": "on",
+        },
+    )
+    assert good.status_code == 302 and process.questions.get().choices == ["Boeken", "Koffie"]
+    page = client.get(
+        reverse("participation:staff_process", kwargs={"process_id": process.public_id})
+    )
+    assert page.status_code == 200 and "Wat?" in page.content.decode()

@@ -353,7 +353,7 @@ def _fund(admin, handler, now, anna, mohamed) -> None:
         title="Wijkfonds Centrum",
         question="Hebt u een plan voor uw buurt? Vraag tot € 5.000 aan.",
         criteria="Het plan is voor en door de buurt, staat open voor iedereen en heeft steun "
-        "van minstens twee buren.",
+        "van buren.",
         scope="neighbourhoods",
         neighbourhood_codes=["centrum"],
         phases=_phases("ideas", now),

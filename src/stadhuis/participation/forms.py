@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from stadhuis.cases.forms_resident import ServiceErrorsMixin
 from stadhuis.cases.uploads import MAX_BYTES
-from stadhuis.participation.models import BallotType, Question, QuestionKind
+from stadhuis.participation.models import (
+    BallotType,
+    PhaseKind,
+    ProcessKind,
+    Question,
+    QuestionKind,
+    Scope,
+)
 
 RECEIPT_HELP = _("De code die u kreeg toen u stemde, bijvoorbeeld 7K3M-P9QX-2B4T-VW8N-R5C1.")
 
@@ -416,3 +423,104 @@ class PabulibImportForm(Form):
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise forms.ValidationError(_("Het bestand is geen UTF-8-tekst.")) from exc
+
+
+class ProcessForm(Form):
+    """A new process (staff). Each phase is optional: a first and a last day, or neither."""
+
+    kind = forms.ChoiceField(label=_("Soort proces"), choices=ProcessKind.choices)
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    question = forms.CharField(
+        label=_("Vraag aan inwoners (B1)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    description = forms.CharField(
+        label=_("Uitleg"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    criteria = forms.CharField(
+        label=_("Criteria waarop de gemeente beoordeelt"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    scope = forms.ChoiceField(label=_("Gebied"), choices=Scope.choices)
+    neighbourhoods = forms.MultipleChoiceField(
+        label=_("Buurten (bij wijken of buurten)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    min_age = forms.IntegerField(label=_("Minimumleeftijd"), min_value=0, max_value=120, initial=0)
+    must_live_in_area = forms.BooleanField(
+        label=_("Alleen voor bewoners van het gebied"), required=False, initial=True
+    )
+    budget = forms.IntegerField(label=_("Budget (euro)"), min_value=0, initial=0)
+    ballot_type = forms.ChoiceField(
+        label=_("Soort stembiljet"), choices=[("", "-"), *BallotType.choices], required=False
+    )
+    ballot_min = forms.IntegerField(label=_("Minimaal aantal projecten"), min_value=0, initial=0)
+    ballot_max = forms.IntegerField(label=_("Maximaal aantal projecten"), min_value=0, initial=0)
+    ballot_points = forms.IntegerField(label=_("Te verdelen punten"), min_value=0, initial=0)
+    counting_rule = forms.ChoiceField(label=_("Telregel"), required=False)
+    publish = forms.BooleanField(label=_("Meteen publiceren"), required=False)
+
+    def __init__(self, *args, neighbourhoods=(), rules=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["neighbourhoods"].choices = [(n.code, n.name) for n in neighbourhoods]
+        self.fields["counting_rule"].choices = [("", "-"), *(rules or {}).items()]
+        for kind, label in PhaseKind.choices:
+            self.fields[f"{kind}_start"] = forms.DateField(
+                label=_("Fase %(phase)s: eerste dag") % {"phase": label},
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )
+            self.fields[f"{kind}_end"] = forms.DateField(
+                label=_("Fase %(phase)s: laatste dag") % {"phase": label},
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )
+
+    def clean(self):
+        data = super().clean()
+        for kind, _label in PhaseKind.choices:
+            start, end = data.get(f"{kind}_start"), data.get(f"{kind}_end")
+            if (start is None) != (end is None):
+                self.add_error(f"{kind}_end", _("Vul de eerste en de laatste dag allebei in."))
+            elif start and end and end < start:
+                self.add_error(f"{kind}_end", _("De laatste dag ligt na de eerste."))
+        return data
+
+    def phases(self) -> list:
+        """The phases from local midnight of the first day up to midnight after the last."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from stadhuis.participation.services import PhaseSpec
+
+        specs = []
+        for kind, _label in PhaseKind.choices:
+            start, end = (
+                self.cleaned_data.get(f"{kind}_start"),
+                self.cleaned_data.get(f"{kind}_end"),
+            )
+            if start and end:
+                tz = timezone.get_current_timezone()
+                specs.append(
+                    PhaseSpec(
+                        kind,
+                        dt.datetime.combine(start, dt.time(), tzinfo=tz),
+                        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz),
+                    )
+                )
+        return specs
+
+
+class QuestionForm(Form):
+    kind = forms.ChoiceField(label=_("Soort vraag"), choices=QuestionKind.choices)
+    text = forms.CharField(label=_("Vraag"), max_length=300)
+    choices = forms.CharField(
+        label=_("Keuzes (één per regel)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    scale_min = forms.IntegerField(label=_("Schaal van"), initial=1)
+    scale_max = forms.IntegerField(label=_("Schaal tot en met"), initial=5)
+    required = forms.BooleanField(label=_("Verplicht"), required=False, initial=True)

@@ -26,6 +26,7 @@ from stadhuis.participation.models import (
     FundApplication,
     Idea,
     Milestone,
+    Neighbourhood,
     OpenAnswerStatus,
     Phase,
     Process,
@@ -58,6 +59,15 @@ def public_process(public_id) -> Process | None:
         .prefetch_related(_PHASES, "neighbourhoods")
         .first()
     )
+
+
+def staff_processes() -> QuerySet[Process]:
+    """Every process, also unpublished ones (staff pages)."""
+    return Process.objects.order_by("-created_at", "-id")
+
+
+def neighbourhoods() -> list[Neighbourhood]:
+    return list(Neighbourhood.objects.order_by("district", "name"))
 
 
 def process_by_id(public_id) -> Process | None:

@@ -43,7 +43,13 @@ urlpatterns = [
     ),
     # Staff
     path("medewerkers/meedoen", views_staff.dashboard, name="staff"),
+    path("medewerkers/meedoen/nieuw", views_staff.process_new, name="staff_process_new"),
     path("medewerkers/meedoen/<uuid:process_id>", views_staff.process, name="staff_process"),
+    path(
+        "medewerkers/meedoen/<uuid:process_id>/vragen",
+        views_staff.question_add,
+        name="staff_question",
+    ),
     path(
         "medewerkers/meedoen/<str:kind>/<uuid:public_id>/modereren",
         views_staff.moderate,

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from stadhuis.accounts.decorators import staff_required
 from stadhuis.accounts.services import staff_actor
@@ -55,7 +55,7 @@ def _render_dashboard(request, status=200):
             "projects": list(queries.projects_to_review()[:50]),
             "answers": list(queries.pending_open_answers()[:50]),
             "applications": list(queries.pending_applications()[:50]),
-            "processes": list(queries.public_processes()),
+            "processes": list(queries.staff_processes()),
             "moderate_form": forms.ModerateForm(),
             "review_form": forms.ReviewForm(),
             "decide_form": forms.DecideForm(),
@@ -93,6 +93,8 @@ def _render_process(request, found, status=200):
             "roll_form": forms.PaperRollForm(),
             "milestone_form": forms.MilestoneForm(),
             "import_form": forms.PabulibImportForm(),
+            "question_form": forms.QuestionForm(),
+            "questions": list(found.questions.order_by("order")),
         },
         status=status,
     )
@@ -358,3 +360,79 @@ def pabulib_import(request, process_id):
         _("Het bestand is ingelezen: %(count)s stembiljetten.") % {"count": ballots},
         to=to,
     )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@staff_required(Role.ADMINISTRATOR)
+def process_new(request):
+    """A new participation process with its phases."""
+    form = forms.ProcessForm(
+        request.POST if request.method == "POST" else None,
+        neighbourhoods=queries.neighbourhoods(),
+        rules=tally.rules(),
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.process_create(
+                actor=_actor(request),
+                kind=data["kind"],
+                title=data["title"],
+                question=data["question"],
+                description=data["description"],
+                criteria=data["criteria"],
+                scope=data["scope"],
+                neighbourhood_codes=data["neighbourhoods"],
+                min_age=data["min_age"],
+                must_live_in_area=data["must_live_in_area"],
+                budget=data["budget"],
+                ballot_type=data["ballot_type"],
+                ballot_min=data["ballot_min"],
+                ballot_max=data["ballot_max"],
+                ballot_points=data["ballot_points"],
+                counting_rule=data["counting_rule"],
+                phases=form.phases(),
+                publish=data["publish"],
+            )
+        except StadhuisError as exc:
+            form.add_service_error(exc)
+        else:
+            return _done(
+                request,
+                _("Het proces is aangemaakt."),
+                to=redirect("participation:staff_process", process_id=created.public_id).url,
+            )
+    return render(
+        request,
+        "participation/staff/process_new.html",
+        {"form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_POST
+@staff_required(Role.ADMINISTRATOR)
+def question_add(request, process_id):
+    found = queries.process_by_id(process_id)
+    if found is None:
+        raise Http404
+    form = forms.QuestionForm(request.POST)
+    if not form.is_valid():
+        return _failed(request, form, process=found)
+    data = form.cleaned_data
+    try:
+        services.question_add(
+            actor=_actor(request),
+            process=found,
+            kind=data["kind"],
+            text=data["text"],
+            choices=data["choices"].splitlines(),
+            scale_min=data["scale_min"],
+            scale_max=data["scale_max"],
+            required=data["required"],
+        )
+    except StadhuisError as exc:
+        return _failed(request, exc, process=found)
+    to = redirect("participation:staff_process", process_id=found.public_id).url
+    return _done(request, _("De vraag is toegevoegd."), to=to)
