@@ -15,7 +15,7 @@ the exact numbers would have, after which the tie-break above decides.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from itertools import accumulate
 from operator import itemgetter, mul
@@ -233,23 +233,45 @@ class _MesRun:
         self.prep = prep
         self.hist_cache = hist_cache
         self.approver_masks = [[prep.masks[v] for v in appr] for appr in prep.approvers]
+        # Classes get small numbers once (masks are 100+ bit ints, slow to hash), so a
+        # run keeps its budgets in a plain list indexed by class number.
+        self.class_number: dict[int, int] = {0: 0}
+        self.children: dict[tuple[int, int], list[int]] = {}
+
+    def _number(self, mask: int) -> int:
+        number = self.class_number.get(mask)
+        if number is None:
+            number = self.class_number[mask] = len(self.class_number)
+        return number
 
     def histogram(self, winners_mask: int, j: int) -> tuple[list[int], list[int]]:
-        """The budget classes among project ``j``'s supporters: (class masks, sizes)."""
+        """The budget classes among project ``j``'s supporters: (class numbers, sizes)."""
         key = (winners_mask, j)
         hist = self.hist_cache.get(key)
         if hist is None:
             counter = Counter(map(winners_mask.__and__, self.approver_masks[j]))
-            hist = (list(counter), list(counter.values()))
+            hist = ([self._number(m) for m in counter], list(counter.values()))
             self.hist_cache[key] = hist
         return hist
+
+    def _children(self, winners_mask: int, w: int) -> list[int]:
+        """For each class among ``w``'s supporters, the class its voters move to when
+        ``w`` is bought (same order as ``histogram``)."""
+        key = (winners_mask, w)
+        children = self.children.get(key)
+        if children is None:
+            bit = 1 << w
+            masks = Counter(map(winners_mask.__and__, self.approver_masks[w]))
+            children = [self._number(m | bit) for m in masks]
+            self.children[key] = children
+        return children
 
     def run(self, per_voter: float, *, explain: bool = False) -> dict:
         prep = self.prep
         costf = prep.costf
         winners: list[int] = []
         wmask = 0
-        class_budget: dict[int, float] = {0: per_voter}
+        budget: list[float] = [per_voter]  # class number -> money left per voter
         # project -> effective votes last time it was looked at (never grows)
         remaining: dict[int, float] = {}
         payments: dict[int, list[tuple[int, float]]] = {}
@@ -265,17 +287,23 @@ class _MesRun:
                     wmask |= 1 << j
                     payments[j] = []
         if winners:
-            class_budget = {k: per_voter for k in self._all_classes(wmask)}
+            for mask in self._all_classes(wmask):
+                number = self._number(mask)
+                budget.extend([0.0] * (number + 1 - len(budget)))
+                budget[number] = per_voter
 
         while remaining:
             best: list[int] = []
             best_eff = 0.0
+            seen: dict[int, list[float]] = {}
             for j in sorted(remaining, key=lambda c: (-remaining[c], c)):
                 if remaining[j] < best_eff * (1 - EPS) and not explain:
                     break  # effective votes only go down: it cannot win this round
                 cost = costf[j]
-                masks, counts = self.histogram(wmask, j)
-                q, money = _equal_share(cost, list(map(class_budget.__getitem__, masks)), counts)
+                numbers, counts = self.histogram(wmask, j)
+                budgets = list(map(budget.__getitem__, numbers))
+                seen[j] = budgets
+                q, money = _equal_share(cost, budgets, counts)
                 if q is None:
                     dropped[j] = (money, remaining[j])
                     del remaining[j]
@@ -290,16 +318,16 @@ class _MesRun:
                 break
             w = min(best, key=prep.order_key)
             q = costf[w] / best_eff
-            bit = 1 << w
-            masks, counts = self.histogram(wmask, w)
-            budgets = list(map(class_budget.__getitem__, masks))
+            numbers, counts = self.histogram(wmask, w)
+            budgets = seen[w]
+            children = self._children(wmask, w)
+            if len(budget) < len(self.class_number):
+                budget.extend([0.0] * (len(self.class_number) - len(budget)))
             limit = q * (1 + EPS)  # who has at most this pays all they have left
-            class_budget.update(
-                zip(
-                    map(bit.__or__, masks),
-                    [b - q if b > limit else 0.0 for b in budgets],
-                    strict=True,
-                )
+            # C-level scatter: budget[child] = money left after paying
+            deque(
+                map(budget.__setitem__, children, [b - q if b > limit else 0.0 for b in budgets]),
+                maxlen=0,
             )
             paid_groups: list[tuple[int, float]] = []
             if explain:
@@ -309,7 +337,7 @@ class _MesRun:
             payments[w] = paid_groups
             last_eff[w] = best_eff
             winners.append(w)
-            wmask |= bit
+            wmask |= 1 << w
             del remaining[w]
         return {
             "winners": winners,
@@ -404,6 +432,10 @@ def _equal_share(
         if money < cost * (1 - EPS):
             return None, money
         return cost / counts[0], money
+    total = sum(counts)
+    if min(budgets) * (1 + EPS) >= cost / total:
+        # Everyone can pay the equal share (the usual case early in a count): no sort.
+        return cost / total, math.fsum(map(mul, budgets, counts))
     order = sorted(range(n), key=budgets.__getitem__)
     sb = itemgetter(*order)(budgets)
     sc = itemgetter(*order)(counts)
@@ -412,7 +444,6 @@ def _equal_share(
     money = paid_before[-1]
     if money < cost * (1 - EPS):
         return None, money
-    total = count_before[-1]
     lo, hi = 0, n - 1
     while lo < hi:
         mid = (lo + hi) // 2
