@@ -282,3 +282,18 @@ def test_staff_create_a_consultation_and_add_questions(client, staff_client, cit
         reverse("participation:staff_process", kwargs={"process_id": process.public_id})
     )
     assert page.status_code == 200 and "Wat?" in page.content.decode()
+
+
+def test_consultation_counts_only_after_it_closed(client, make_process, admin, me):
+    from .conftest import set_phase
+
+    process = make_process("consultation")
+    question = services.question_add(
+        actor=admin, process=process, kind="single", text="Hoe vaak?", choices=["Vaak", "Nooit"]
+    )
+    services.response_submit(actor=me, process=process, answers={question.pk: "Vaak"})
+    url = reverse("participation:results", kwargs={"process_id": process.public_id})
+    html = client.get(url).content.decode()
+    assert "als de raadpleging gesloten is" in html and "Hoe vaak?" not in html
+    set_phase(process, "results")
+    assert "Hoe vaak?" in client.get(url).content.decode()

@@ -11,6 +11,7 @@ import io
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -337,7 +338,11 @@ def results(request, process_id):
     process = _process_or_404(process_id)
     context = {"process": process}
     if process.kind == ProcessKind.CONSULTATION:
-        context["results"] = queries.consultation_results(process)
+        # Counts are published once answering has closed, so they cannot steer answers.
+        ideas = next((p for p in process.phase_list if p.kind == PhaseKind.IDEAS), None)
+        still_open = ideas is not None and timezone.now() < ideas.ends_at
+        context["results"] = [] if still_open else queries.consultation_results(process)
+        context["still_open"] = still_open
     elif process.kind == ProcessKind.BUDGET:
         count = queries.published_count(process)
         context["count"] = count
