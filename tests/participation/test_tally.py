@@ -99,3 +99,42 @@ def test_pabulib_round_trip_into_an_empty_process(
     )
     with pytest.raises(InvalidInput):  # only into an empty process
         services.budget_import_pabulib(actor=admin, process=empty, text=text)
+
+
+def test_neighbourhood_caps_reach_the_count(make_process, handler, admin, me, make_resident):
+    """Centrum may spend at most 50,000: its second project is skipped for a cheaper one."""
+    process = make_process("budget", phase="review", budget=100_000, caps={"centrum": 50_000})
+    made = {}
+    for title, cost, area in [
+        ("A", 40_000, "centrum"),
+        ("B", 30_000, "centrum"),
+        ("C", 20_000, "oost"),
+    ]:
+        project = services.project_create(
+            actor=handler,
+            process=process,
+            title=title,
+            description=title,
+            cost=cost,
+            neighbourhood_code=area,
+        )
+        services.project_review(
+            actor=handler, project=project, feasible=True, reason="ok", cost=cost
+        )
+        made[title] = project.code
+    set_phase(process, "voting")
+    voters = [me, make_resident("123456782"), make_resident("111111110")]
+    for voter in voters:
+        services.ballot_cast(actor=voter, process=process, choices={made["A"]: 1, made["B"]: 1})
+    services.ballot_cast(actor=make_resident("555555550"), process=process, choices={made["C"]: 1})
+    services.ballot_cast(
+        actor=make_resident("999910024"), process=process, choices={made["A"]: 1, made["C"]: 1}
+    )
+    election = tally.election_for(process)
+    assert election.caps == {"neighborhood": {"centrum": 50_000}}
+    set_phase(process, "results")
+    count = services.count_request(actor=admin, process=process, rule="greedy")
+    services.counts_run_due()
+    count.refresh_from_db()
+    assert made["B"] not in count.funded and set(count.funded) == {made["A"], made["C"]}
+    assert count.explanations[made["B"]]["reason"] == "cap_reached"

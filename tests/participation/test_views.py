@@ -5,9 +5,11 @@ import re
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from stadhuis.participation import services
-from stadhuis.participation.models import Ballot, Idea, VoterRollEntry
+from stadhuis.participation.models import Ballot, Idea, Process, VoterRollEntry
 
 from .conftest import set_phase
 
@@ -297,3 +299,20 @@ def test_consultation_counts_only_after_it_closed(client, make_process, admin, m
     assert "als de raadpleging gesloten is" in html and "Hoe vaak?" not in html
     set_phase(process, "results")
     assert "Hoe vaak?" in client.get(url).content.decode()
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    sort=st.text(max_size=20),
+    area=st.text(max_size=20),
+    search=st.text(max_size=120),
+    receipt=st.text(max_size=60),
+)
+def test_no_public_input_gives_a_500(client, make_process, sort, area, search, receipt):
+    process = Process.objects.filter(title="Fuzz").first() or make_process(title="Fuzz")
+    url = reverse("participation:process", kwargs={"process_id": process.public_id})
+    assert client.get(url, {"sort": sort, "buurt": area, "zoek": search}).status_code == 200
+    check = reverse("participation:receipt", kwargs={"process_id": process.public_id})
+    assert client.post(check, {"receipt": receipt}).status_code in (200, 400)
