@@ -15,6 +15,8 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections
+from django.db.models import BigIntegerField, F, Func
 from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -156,16 +158,26 @@ LOG_COLUMNS = (
 )
 
 
+# On PostgreSQL the log's times are read as microseconds since the epoch and made into
+# the same datetimes here: psycopg's parsing of 50,000 timestamptz texts took about
+# 0.45 s of CPU, this about 0.1 s (bench/dossier.py).
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECONDS = Func(
+    F("occurred_at"),
+    template="(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint",
+    output_field=BigIntegerField(),
+)
+
+
 def _log_entries(subject: str) -> Iterator[dict]:
-    rows = (
-        ProcessingLogEntry.objects.filter(subject=subject)
-        .order_by("-id")
-        .values_list(*LOG_COLUMNS)
-        .iterator(chunk_size=5000)
-    )
-    for row in rows:
+    entries = ProcessingLogEntry.objects.filter(subject=subject).order_by("-id")
+    epoch = connections[entries.db].vendor == "postgresql"
+    if epoch:
+        entries = entries.annotate(occurred_us=_MICROSECONDS)
+    columns = ("occurred_us", *LOG_COLUMNS[1:]) if epoch else LOG_COLUMNS
+    for row in entries.values_list(*columns).iterator(chunk_size=5000):
         yield {
-            "occurredAt": row[0],
+            "occurredAt": _EPOCH + dt.timedelta(microseconds=row[0]) if epoch else row[0],
             "traceId": row[1],
             "activity": row[2],
             "activityVersion": row[3],
