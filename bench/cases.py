@@ -256,7 +256,16 @@ def lookup_requests(path: Path) -> int:
 # --- the server and the load ------------------------------------------------------------
 
 
+def _port_in_use(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
 def start_server(db_url: str, work: Path, port: int, workers: int, threads: int, conns: int):
+    if _port_in_use(port):  # else the load would go to whatever listens there
+        raise SystemExit(f"port {port} is in use: stop that server or pass --port")
     env = _server_env(db_url, str(work / "var"))
     if conns:
         # gthread workers accept up to worker_connections keep-alive connections each:
@@ -286,15 +295,19 @@ def start_server(db_url: str, work: Path, port: int, workers: int, threads: int,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/volgen", timeout=10)
-            return proc
-        except (urllib.error.URLError, ConnectionError, TimeoutError):  # not up yet, or busy
-            if proc.poll() is not None:
-                break
-            time.sleep(0.5)
+    deadline = time.time() + 90
+    try:
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/volgen", timeout=10)
+                return proc
+            except (urllib.error.URLError, ConnectionError, TimeoutError):  # not up yet
+                if proc.poll() is not None:
+                    break
+                time.sleep(0.5)
+    except BaseException:  # never leave a server behind (it would answer the next run)
+        stop_server(proc)
+        raise
     stop_server(proc)
     raise SystemExit(f"server did not start; see {work / 'server.log'}")
 
