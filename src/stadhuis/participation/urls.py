@@ -13,7 +13,6 @@ urlpatterns = [
     path("meedoen/<uuid:process_id>/vragenlijst", views.consultation, name="consultation"),
     path("meedoen/<uuid:process_id>/uitslag", views.results, name="results"),
     path("meedoen/<uuid:process_id>/stemmen", views.ballot, name="ballot"),
-    path("meedoen/<uuid:process_id>/gestemd", views.voted, name="voted"),
     path("meedoen/<uuid:process_id>/stembewijs", views.receipt_check, name="receipt"),
     path("meedoen/<uuid:process_id>/stemmen.pb", views.pabulib_export, name="pabulib"),
     path("meedoen/<uuid:process_id>/uitslag.csv", views.results_csv, name="results_csv"),

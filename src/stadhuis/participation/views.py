@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from stadhuis.accounts.services import resident_actor
@@ -357,6 +358,7 @@ def results(request, process_id):
 # --- Budget -----------------------------------------------------------------------------------
 
 
+@sensitive_post_parameters("receipt")
 @resident_required
 @require_http_methods(["GET", "POST"])
 def ballot(request, process_id):
@@ -380,9 +382,14 @@ def ballot(request, process_id):
         except StadhuisError as exc:
             form.add_service_error(exc)
         else:
-            # Shown once; the session keeps it only until the next page.
-            request.session["participation_receipt"] = receipt
-            return redirect("participation:voted", process_id=process.public_id)
+            # Shown in the answer to the POST itself, never put in the session: a
+            # session row holds the user id, so a receipt there would link voter and
+            # ballot in the database. (Reloading re-sends the form, which is refused.)
+            return render(
+                request,
+                "participation/voted.html",
+                {"process": process, "receipt": receipt, "groups": receipt.split("-")},
+            )
     roll = queries.my_roll_entry(process, request.user.resident.pseudonym)
     return render(
         request,
@@ -399,21 +406,7 @@ def ballot(request, process_id):
     )
 
 
-@resident_required
-@require_GET
-def voted(request, process_id):
-    process = _process_or_404(process_id)
-    receipt = request.session.pop("participation_receipt", None)
-    if not receipt:
-        return redirect("participation:process", process_id=process.public_id)
-    request.personal_data = True
-    return render(
-        request,
-        "participation/voted.html",
-        {"process": process, "receipt": receipt, "groups": receipt.split("-")},
-    )
-
-
+@sensitive_post_parameters("receipt")
 @require_http_methods(["GET", "POST"])
 def receipt_check(request, process_id):
     """Anyone can check that a ballot with their receipt is in the count."""
