@@ -320,3 +320,22 @@ def test_no_public_input_gives_a_500(client, make_process, sort, area, search, r
     assert client.get(url, {"sort": sort, "buurt": area, "zoek": search}).status_code == 200
     check = reverse("participation:receipt", kwargs={"process_id": process.public_id})
     assert client.post(check, {"receipt": receipt}).status_code in (200, 400)
+
+
+def test_a_non_photo_is_refused_on_the_photo_field(resident_client, make_process, me):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    process = make_process()
+    url = reverse("participation:idea_new", kwargs={"process_id": process.public_id})
+    response = resident_client.post(
+        url,
+        {
+            "title": "Bankje",
+            "body": "Bij de vijver",
+            "step": "send",
+            "image": SimpleUploadedFile("x.jpg", b"MZ not a photo"),
+        },
+    )
+    assert response.status_code == 400
+    assert 'id="id_image_error"' in response.content.decode()
+    assert not Idea.objects.exists()

@@ -41,6 +41,8 @@ class IdeaFilterForm(forms.Form):
 
 
 class IdeaForm(Form):
+    field_map = {"attachments": "image"}  # clean_upload names its field "attachments"
+
     title = forms.CharField(
         label=_("Titel van uw idee"),
         max_length=150,

@@ -138,7 +138,8 @@ def idea_new(request, process_id):
             "process": process,
             "form": form,
             "similar": similar,
-            "checked": similar is not None,
+            # the last step (with the photo field) once the similar ideas were shown
+            "checked": similar is not None or (form.is_bound and step == "send"),
             "eligibility": _eligibility(request, process),
         },
         status=status,
