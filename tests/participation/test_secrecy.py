@@ -84,3 +84,14 @@ def test_the_dossier_shows_that_i_voted_not_what(budget, me):
     text = " ".join(f"{f.label} {f.value}" for f in vote.fields)
     assert receipt[:4] in text and receipt not in text
     assert playground.title not in text and playground.code not in text
+
+
+def test_the_dossier_names_what_the_log_entries_are_about(budget, me, make_process):
+    from stadhuis.participation.dossier import describe
+
+    process, (playground, *_rest) = budget
+    services.ballot_cast(actor=me, process=process, choices={playground.code: 1})
+    idea = services.idea_submit(actor=me, process=make_process(), title="Bankje", body="Graag")
+    names = describe(me.subject, "", [str(process.public_id), str(idea.public_id), "geen-id"])
+    assert names[str(process.public_id)][0] == process.title
+    assert names[str(idea.public_id)][0] == "Idee: Bankje" and names[str(idea.public_id)][1]

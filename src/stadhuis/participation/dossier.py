@@ -7,6 +7,7 @@ and the start of their receipt, never what they voted: the city cannot know that
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from django.urls import reverse
@@ -21,6 +22,7 @@ from stadhuis.participation.models import (
     Comment,
     FundApplication,
     Idea,
+    Process,
     Response,
     Signature,
     Support,
@@ -203,23 +205,44 @@ def records(subject: str) -> list[Record]:
 
 
 def describe(subject: str, object_type: str, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
-    """Names for processing-log entries about ideas and applications."""
-    ids = [i for i in ids if i]
+    """Names for processing-log entries about this app's objects (six queries at most)."""
+    wanted = _uuids(ids)
+    if not wanted:
+        return {}
     names: dict[str, tuple[str, str]] = {}
-    for public_id, title in Idea.objects.filter(public_id__in=_uuids(ids)).values_list(
+    for public_id, title in Process.objects.filter(public_id__in=wanted).values_list(
         "public_id", "title"
     ):
-        names[str(public_id)] = (_("Idee: %(title)s") % {"title": title}, "")
-    for public_id, title in FundApplication.objects.filter(public_id__in=_uuids(ids)).values_list(
+        names[str(public_id)] = (title, "")
+    for public_id, title, visibility in Idea.objects.filter(public_id__in=wanted).values_list(
+        "public_id", "title", "visibility"
+    ):
+        url = reverse("participation:idea", kwargs={"idea_id": public_id})
+        names[str(public_id)] = (
+            _("Idee: %(title)s") % {"title": title},
+            url if visibility == "published" else "",
+        )
+    for public_id, title in Comment.objects.filter(public_id__in=wanted).values_list(
+        "public_id", "idea__title"
+    ):
+        names[str(public_id)] = (_("Reactie bij: %(title)s") % {"title": title}, "")
+    for public_id, title in Response.objects.filter(
+        public_id__in=wanted, subject=subject
+    ).values_list("public_id", "process__title"):
+        names[str(public_id)] = (_("Uw antwoorden: %(title)s") % {"title": title}, "")
+    for public_id in AbuseReport.objects.filter(public_id__in=wanted, reporter=subject).values_list(
+        "public_id", flat=True
+    ):
+        names[str(public_id)] = (_("Uw melding van misbruik"), "")
+    for public_id, title in FundApplication.objects.filter(public_id__in=wanted).values_list(
         "public_id", "title"
     ):
-        names[str(public_id)] = (_("Aanvraag: %(title)s") % {"title": title}, "")
+        url = reverse("participation:application", kwargs={"application_id": public_id})
+        names[str(public_id)] = (_("Aanvraag: %(title)s") % {"title": title}, url)
     return names
 
 
 def _uuids(ids: Iterable[str]) -> list:
-    import uuid
-
     result = []
     for value in ids:
         try:
