@@ -30,7 +30,7 @@ def admin(make_staff):
 
 @pytest.fixture
 def handler(make_staff):
-    return staff_actor(make_staff("case_handler", username="p-handler"))
+    return staff_actor(make_staff("case_handler", username="p-handler", unit="Participatie"))
 
 
 @pytest.fixture

@@ -404,6 +404,8 @@ def test_fund_application_is_a_case_and_neighbours_sign(
         actor=handler, application=application, score=8, grant=True, reason="Goed plan", amount=700
     )
     assert decided.granted_amount == 700
+    case.refresh_from_db()
+    assert not case.is_open and case.result.code == "toegekend"
     with pytest.raises(InvalidInput):
         services.application_decide(
             actor=handler, application=decided, score=8, grant=True, reason="Nog eens"
@@ -445,3 +447,28 @@ def test_application_without_its_case_type_writes_nothing(make_process, me):
 def test_conflict_is_a_stadhuis_error():
     assert issubclass(Conflict, InvalidInput.__mro__[1])
     assert resident_actor  # imported for fixtures' use
+
+
+def test_only_the_department_decides_and_a_withdrawn_application_stays_open(
+    make_process, me, make_staff, handler, fund_case_types
+):
+    from stadhuis.accounts.services import staff_actor
+    from stadhuis.cases.services import case_withdraw
+
+    process = make_process("fund", budget=10_000)
+    application = services.application_submit(
+        actor=me, process=process, title="Bankjes", plan="Drie bankjes", amount=900
+    )
+    elsewhere = staff_actor(make_staff("case_handler", username="ander", unit="Stadsbeheer"))
+    with pytest.raises(NotAllowed):
+        services.application_decide(
+            actor=elsewhere, application=application, score=5, grant=False, reason="Nee"
+        )
+    application.refresh_from_db()
+    assert application.decision == "pending"
+    case = Case.objects.get(reference=application.case_reference)
+    case_withdraw(actor=me, case=case, expected_version=case.version)
+    with pytest.raises(InvalidInput):
+        services.application_decide(
+            actor=handler, application=application, score=5, grant=False, reason="Nee"
+        )

@@ -75,7 +75,7 @@ def generate_participation(staff: dict[str, User]) -> None:
     if Neighbourhood.objects.exists():
         return
     admin = staff_actor(staff["administrator"])
-    handler = staff_actor(staff["case_handler"])
+    handler = staff_actor(staff["participatie"])
     for code, name, district, postcodes in NEIGHBOURHOODS:
         services.neighbourhood_save(
             actor=admin, code=code, name=name, district=district, postcode_ranges=[postcodes]

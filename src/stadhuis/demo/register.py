@@ -245,6 +245,8 @@ STAFF = [
     ("avg", "Noor Haddou", "case_handler", "Privacy en Informatiebeveiliging"),
     # Helps residents at the desk and on the phone (assisted service).
     ("balie", "Sanne de Wit", "case_handler", "Publiekszaken"),
+    # Participation: moderation, feasibility reviews, neighbourhood-fund decisions.
+    ("participatie", "Ayla Koç", "case_handler", "Participatie"),
 ]
 
 # The password of every demo staff account (demo only; printed and shown on the login page).

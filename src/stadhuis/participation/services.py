@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stadhuis.accounts.bsn import is_valid_bsn
-from stadhuis.cases.services import Upload, case_submit
+from stadhuis.cases.queries_staff import staff_case
+from stadhuis.cases.services import Upload, case_set_status, case_submit
 from stadhuis.cases.uploads import clean_upload
 from stadhuis.core.context import Actor, ActorKind
 from stadhuis.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -1089,7 +1090,11 @@ def application_decide(
     reason: str,
     amount: int | None = None,
 ) -> FundApplication:
-    """The committee scores (0-10) and decides, with public reasons and amount (staff)."""
+    """The committee scores (0-10) and decides, with public reasons and amount (staff).
+
+    Decided by a case handler of the case's department: the decision also closes the
+    application's case in track & trace, with the result and the reason.
+    """
     require_role(actor, *STAFF_ROLES)
     if application.decision != Decision.PENDING:
         raise InvalidInput(_("Over deze aanvraag is al besloten."))
@@ -1104,7 +1109,24 @@ def application_decide(
             raise InvalidInput(
                 _("Het toegekende bedrag is hoogstens het gevraagde bedrag."), field="amount"
             )
+    case = staff_case(application.case_reference)
+    if case is None:
+        raise NotFound(_("De zaak bij deze aanvraag is niet gevonden."))
+    if not case.is_open:
+        raise InvalidInput(
+            _("De aanvrager heeft de aanvraag ingetrokken. Er valt niets te besluiten.")
+        )
     with transaction.atomic():
+        # The decision closes the case in track & trace, so the applicant follows it
+        # there; the cases service checks that the actor handles this department's cases.
+        case_set_status(
+            actor=actor,
+            case=case,
+            expected_version=case.version,
+            status_code="afgehandeld",
+            result_code="toegekend" if grant else "afgewezen",
+            explanation=reason,
+        )
         updated = FundApplication.objects.filter(
             pk=application.pk, decision=Decision.PENDING
         ).update(
