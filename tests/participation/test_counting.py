@@ -218,6 +218,18 @@ def test_equal_shares_is_proportional_where_greedy_is_not():
     assert math.isclose(sum(g.voters * g.amount for g in c.payments), 10, rel_tol=1e-6)
 
 
+def test_comparison_step_takes_greedy_when_more_voters_prefer_it():
+    """Six voters get two projects from Equal Shares and three from greedy; four get
+    one and none: six against four, so greedy's outcome is taken."""
+    e = election(30, {"a": 10, "b": 10, "c": 10, "d": 10}, [["a", "b", "d"]] * 6 + [["c"]] * 4)
+    outcome = count(e, "mes-add1-comparison")
+    assert outcome.details["greedy_taken"] is True
+    assert (outcome.details["prefers_greedy"], outcome.details["prefers_mes"]) == (6, 4)
+    assert outcome.funded == count(e, "greedy").funded
+    assert outcome.explanations["d"].reason == ex.FUNDED
+    assert outcome.explanations["d"].rank == 3
+
+
 def test_equal_shares_explains_unfunded_projects():
     e = election(30, {"a": 10, "b": 10, "c": 25}, [["a", "b"]] * 6 + [["c"]] * 4)
     mes = count(e, "mes-add1")

@@ -483,7 +483,8 @@ def equal_shares(
 
     ``comparison``: the equalshares.net comparison step (Wieliczka): if more voters
     have more of their projects funded by greedy than by Equal Shares, greedy's
-    outcome is taken.
+    outcome is taken (our ``greedy``: with the file's caps and threshold, if any),
+    with greedy's explanations.
     """
     prep = _Prepared(election)
     budget = float(election.budget)
@@ -542,14 +543,22 @@ def equal_shares(
         completion_added = _utilitarian_fill(prep, result["winners"], budget)
         result["winners"] = result["winners"] + completion_added
     if comparison:
-        greedy_pick = _utilitarian_fill(prep, [], budget)
+        greedy_pick = [prep.election.project_index[pid] for pid in greedy(election).funded]
         prefers_mes, prefers_greedy = _compare(prep, result["winners"], greedy_pick)
         details["prefers_mes"] = prefers_mes
         details["prefers_greedy"] = prefers_greedy
         if prefers_greedy > prefers_mes:
+            # Greedy's outcome is taken, so are its explanations (rank, money left).
             details["greedy_taken"] = True
-            result = {"winners": greedy_pick, "payments": {}, "dropped": {}, "effective": {}}
-            completion_added = greedy_pick
+            chosen = greedy(election)
+            return ex.Outcome(
+                rule=rule,
+                funded=chosen.funded,
+                explanations=chosen.explanations,
+                budget=chosen.budget,
+                budget_used=chosen.budget_used,
+                details=details,
+            )
     return _mes_outcome(prep, rule, result, details, set(completion_added))
 
 
@@ -606,6 +615,7 @@ def _mes_outcome(
     completed = completed or set()
     winners = result["winners"]
     position = {j: k for k, j in enumerate(winners, start=1)}
+    rank = {j: k for k, j in enumerate(sorted(range(len(prep.pids)), key=prep.order_key), 1)}
     explanations = {}
     for j, pid in enumerate(prep.pids):
         base = {
@@ -613,6 +623,7 @@ def _mes_outcome(
             "votes": prep.score[j],
             "cost": prep.cost[j],
             "position": position.get(j),
+            "rank": rank[j],
         }
         if j in position:
             explanations[pid] = ex.ProjectExplanation(
