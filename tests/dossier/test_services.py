@@ -244,3 +244,38 @@ def test_assisted_records_are_deleted_after_their_retention(catalogue, resident,
     assert ProcessingLogEntry.objects.filter(
         subject=resident.pseudonym, action="delete", object_type="hulp"
     ).exists()
+
+
+def test_a_resident_who_never_logged_in_can_be_helped(catalogue, make_staff):
+    """Those who cannot use DigiD need the desk most: the account is made there."""
+    desk = staff_actor(make_staff("case_handler", username="balie", unit="Publiekszaken"))
+    session = services.assisted_session_start(
+        actor=desk, bsn="123456782", channel="desk", reason="Eerste keer hulp", consent=True
+    )
+    entry = ProcessingLogEntry.objects.get(subject=session.subject, object_type="inwoner")
+    assert entry.action == "create" and entry.actor_unit == "Publiekszaken"
+    assert entry.audit.user_id == desk.user_id
+    with pytest.raises(InvalidInput) as invalid:
+        services.assisted_session_start(
+            actor=desk, bsn="123456789", channel="desk", reason="Hulp bij iets", consent=True
+        )
+    assert invalid.value.details["field"] == "bsn"
+
+
+def test_withdrawn_consents_are_deleted_after_their_retention(catalogue, me, newsletter):
+    privacy.consent_give(actor=me, activity="nieuwsbrief")
+    privacy.consent_withdraw(actor=me, activity="nieuwsbrief")
+    withdrawn = Consent.objects.get().withdrawn_at
+    assert privacy.consents_retention_apply(now=withdrawn + dt.timedelta(days=364)) == 0
+    assert privacy.consents_retention_apply(now=withdrawn + dt.timedelta(days=366)) == 1
+    assert privacy.consents_retention_apply(now=withdrawn + dt.timedelta(days=366)) == 0
+    assert not Consent.objects.exists()
+    assert ProcessingLogEntry.objects.filter(
+        subject=me.subject, action="delete", object_type="toestemming"
+    ).exists()
+
+
+def test_the_spines_own_activities_cannot_be_switched_off(privacy_officer):
+    for code in ("toestemmingen", "bewaartermijnen"):
+        with pytest.raises(InvalidInput):
+            privacy.activity_set_active(actor=privacy_officer, code=code, active=False)

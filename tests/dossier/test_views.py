@@ -246,3 +246,12 @@ def test_dossier_pages_in_english(catalogue, me, resident_client):
         assert english in html, url
         for dutch in ("Mijn gegevens", "Klopt niet?", "Wie gebruikte", "Toestemming geven"):
             assert dutch not in html, (url, dutch)
+
+
+def test_no_section_key_is_hidden_by_a_page_of_its_own():
+    from django.urls import resolve
+
+    from stadhuis.dossier import queries
+
+    for s in queries.sections():
+        assert resolve(f"/mijn-gegevens/{s.key}").url_name == "section", s.key

@@ -50,10 +50,13 @@ def actor_for_user(user: User) -> Actor | None:
     return staff_actor(user)
 
 
-def resident_login(*, bsn: str, display_name: str = "") -> User:
+def resident_login(*, bsn: str, display_name: str = "", helper: Actor | None = None) -> User:
     """Find or create the resident with this BSN at login, and log the processing.
 
-    Raises ``InvalidInput`` with a clear Dutch message for an invalid BSN.
+    With ``helper`` (a staff member at the desk who checked the resident's ID), the
+    account is found or made for assisted service: logged as done for the resident,
+    with the staff member in the audit record. Raises ``InvalidInput`` with a clear
+    Dutch message for an invalid BSN.
     """
     try:
         bsn = validate_bsn(bsn)
@@ -78,8 +81,18 @@ def resident_login(*, bsn: str, display_name: str = "") -> User:
             except IntegrityError:  # a simultaneous first login won the race
                 created = False
                 resident = Resident.objects.select_related("user").get(pseudonym=pseudonym)
+        actor = resident_actor(resident)
+        if helper is not None:
+            require_role(helper, Role.CASE_HANDLER, Role.PRIVACY_OFFICER)
+            actor = Actor(
+                kind=ActorKind.RESIDENT,
+                unit=helper.unit,
+                role="hulp",
+                subject=resident.pseudonym,
+                assisted_by=helper.user_id,
+            )
         record_processing(
-            actor=resident_actor(resident),
+            actor=actor,
             activity=activities.LOGIN,
             action=Action.CREATE if created else Action.READ,
             subjects=[pseudonym],

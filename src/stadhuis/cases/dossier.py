@@ -64,12 +64,18 @@ def _answers(questions: list[dict], answers: dict) -> list[Field]:
     return fields
 
 
-def records(subject: str, limit: int | None = None) -> list[Record]:
-    """One record per case, newest first, in six queries however many cases there are."""
+def records(
+    subject: str, limit: int | None = None, offset: int = 0, reference: str = ""
+) -> list[Record]:
+    """One record per case, newest first, in six queries however many cases there are
+    (``limit``/``offset`` for one page; ``reference`` for one case)."""
     if not subject:
         return []
+    cases = Case.objects.filter(subject=subject)
+    if reference:
+        cases = cases.filter(reference=reference)
     cases = (
-        Case.objects.filter(subject=subject)
+        cases
         .select_related("case_type", "status", "result")
         .only(
             "reference",
@@ -93,7 +99,7 @@ def records(subject: str, limit: int | None = None) -> list[Record]:
         )
         .order_by("-created_at", "-id")
     )
-    cases = list(cases[:limit] if limit is not None else cases)
+    cases = list(cases[offset : offset + limit] if limit is not None else cases[offset:])
     if not cases:
         return []
     ids = [case.pk for case in cases]
@@ -195,8 +201,8 @@ def records(subject: str, limit: int | None = None) -> list[Record]:
                 Field(
                     _("Interne notities van medewerkers"),
                     _(
-                        "%(count)d. U krijgt ze met een inzageverzoek; de privacy officer "
-                        "haalt er dan eerst gegevens van anderen uit."
+                        "%(count)d. Vraag ernaar met een inzageverzoek: de privacy officer "
+                        "haalt er eerst gegevens van anderen uit en stuurt ze u dan."
                     )
                     % {"count": notes[case.pk]},
                     correctable=False,
@@ -222,11 +228,18 @@ def records(subject: str, limit: int | None = None) -> list[Record]:
     return result
 
 
-def preview(subject: str, limit: int) -> tuple[list[Record], int]:
-    """The newest ``limit`` cases and how many there are (index case_subject_newest)."""
+def preview(subject: str, limit: int, offset: int = 0) -> tuple[list[Record], int]:
+    """``limit`` cases from ``offset``, newest first, and how many there are (index
+    case_subject_newest)."""
     if not subject:
         return [], 0
-    return records(subject, limit), Case.objects.filter(subject=subject).count()
+    return records(subject, limit, offset), Case.objects.filter(subject=subject).count()
+
+
+def record(subject: str, object_id: str) -> Record | None:
+    """One case of the subject, for a rights request about it."""
+    found = records(subject, reference=object_id[:24]) if object_id else []
+    return found[0] if found else None
 
 
 def describe(subject: str, object_type: str, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
@@ -262,6 +275,7 @@ SECTIONS = [
         object_types=OBJECT_TYPES,
         describe=describe,
         preview=preview,
+        record=record,
         position=20,
     )
 ]

@@ -247,6 +247,11 @@ def queue_status_codes(*, fresh: bool = False) -> list[tuple[str, str]]:
 
 
 def staff_case(reference: str, *, escalated_only: bool = False) -> Case | None:
+    # Only the shape of a reference reaches the database (a NUL from a URL would be a
+    # database error on PostgreSQL, a 500, instead of a 404).
+    reference = normalise_reference(reference)
+    if not reference:
+        return None
     cases = Case.objects.select_related("case_type", "status", "assignee", "result")
     if escalated_only:
         cases = cases.filter(escalated=True)

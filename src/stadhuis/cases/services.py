@@ -45,7 +45,7 @@ from stadhuis.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from stadhuis.core.roles import Role, require_role
 from stadhuis.privacy.activities import RETENTION as RETENTION_ACTIVITY
 from stadhuis.privacy.models import Action, ProcessingActivity
-from stadhuis.privacy.services import ProcessingRefused, record_processing
+from stadhuis.privacy.services import RETENTION_ACTOR, ProcessingRefused, record_processing
 
 REOPEN_WINDOW = dt.timedelta(days=14)
 LOOKUP_LIMIT = 5  # failed anonymous look-ups per client per 15 minutes
@@ -883,8 +883,6 @@ def case_type_create(*, actor: Actor, spec: dict) -> CaseType:
 
 # --- Retention -------------------------------------------------------------------------
 
-RETENTION_ACTOR = Actor.system("bewaartermijn")
-
 
 def _anonymise(case: Case, now: dt.datetime) -> None:
     """Remove the personal data of one case; keep what the public figures count.
@@ -976,15 +974,19 @@ GENERATED_TYPES = {"application/json": "json", "text/plain": "txt"}
 
 
 def case_attach_generated(
-    *, actor: Actor, case: Case, name: str, content_type: str, data: bytes
+    *, actor: Actor, case: Case, name: str, content_type: str, data: bytes, once: bool = False
 ) -> CaseDocument:
     """A handler adds a document the system generated (say, the answer to an access
-    request, made from the dossier). Not an upload: only our own JSON or text."""
+    request, made from the dossier), and the resident gets an e-mail that it is there.
+    Not an upload: only our own JSON or text. With ``once``, a second document of the
+    same name is refused."""
     _require_handler_or_privacy(actor, case)
     extension = GENERATED_TYPES.get(content_type)
     if extension is None:
         raise InvalidInput(_("Dit soort document kan niet worden toegevoegd."))
     stem = "".join(ch for ch in name if ch.isalnum() or ch in "-_")[:80] or "document"
+    if once and case.documents.filter(original_name=f"{stem}.{extension}").exists():
+        raise Conflict(_("Dit document staat al bij de zaak."))
     upload = CleanUpload(
         content=ContentFile(data),
         name=f"{stem}.{extension}",
@@ -995,6 +997,7 @@ def case_attach_generated(
     with transaction.atomic():
         document = _store_document(case, actor, upload)
         _log(actor, case, Action.UPDATE, "document")
+        _queue(case, f"document:{document.public_id}", _("Een document bij uw zaak %(ref)s"))
     return document
 
 

@@ -67,7 +67,9 @@ class Section:
     records: Callable[[str], list[Record]]
     object_types: tuple[str, ...] = ()
     describe: Callable[[str, str, Iterable[str]], dict[str, tuple[str, str]]] | None = None
-    # Optional, for sections that can hold hundreds of records: ``preview(subject, n)``
-    # returns the newest ``n`` records and the total, without building all of them.
-    preview: Callable[[str, int], tuple[list[Record], int]] | None = None
+    # Optional, for sections that can hold hundreds of records: ``preview(subject, n,
+    # offset)`` returns ``n`` records from ``offset``, newest first, and the total,
+    # without building all of them; ``record(subject, object_id)`` returns one record.
+    preview: Callable[..., tuple[list[Record], int]] | None = None
+    record: Callable[[str, str], Record | None] | None = None
     position: int = 50  # order on the page: the account first (10), consents last (90)

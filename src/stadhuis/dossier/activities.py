@@ -19,8 +19,11 @@ ACTIVITIES = [
         "data_subject_categories": ["inwoners die hun dossier bekijken"],
         "personal_data_categories": ["alle gegevens die de gemeente over u heeft"],
         "recipients": [],
-        "retention_days": 365,
-        "retention_description": _("Het logboek van uw inzage: 1 jaar"),
+        "retention_days": None,
+        "retention_description": _(
+            "Het dossier zelf bewaart niets. Dat u keek of downloadde, staat als bewijs in "
+            "het logboek, zolang het logboek bestaat."
+        ),
         "security_measures": _(
             "Alleen na inloggen met DigiD; u ziet alleen uw eigen gegevens; elke inzage en "
             "download komt in het logboek."

@@ -18,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
 from django.db.models import BigIntegerField, F, Func
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
@@ -55,6 +56,14 @@ class ExportActivity(_Model):
     retention: str
 
 
+class ExportRights(_Model):
+    """What you may ask about this item, by its legal basis (AVG art. 16, 17, 21)."""
+
+    correction: bool
+    objection: bool
+    erasure: bool
+
+
 class ExportRecord(_Model):
     object_type: str
     object_id: str
@@ -63,6 +72,7 @@ class ExportRecord(_Model):
     created_at: dt.datetime
     retained_until: dt.date | None
     activity: ExportActivity | None
+    rights: ExportRights
     fields: list[ExportField]
 
 
@@ -97,6 +107,9 @@ class DossierExport(_Model):
     municipality: str
     generated_at: dt.datetime
     subject: str = Field(description="Your pseudonym: how the municipality's systems know you")
+    your_rights: list[str] = Field(
+        description="Your rights under the AVG and where to complain (art. 15(1)(e)-(f))"
+    )
     sections: list[ExportSection]
     activities: dict[str, ExportActivity] = Field(
         description="The processing activities in the log, by code, as registered now"
@@ -133,6 +146,11 @@ def _sections(subject: str) -> list[dict]:
                     "createdAt": item.record.created_at,
                     "retainedUntil": item.record.retained_until,
                     "activity": _activity(item.activity),
+                    "rights": {
+                        "correction": item.rights.correct,
+                        "objection": item.rights.object,
+                        "erasure": item.rights.erase,
+                    },
                     "fields": [{"label": f.label, "value": f.value} for f in item.record.fields],
                 }
                 for item in view.records
@@ -197,15 +215,48 @@ def _log_activities(codes: set[str]) -> dict[str, dict]:
     return {code: _activity(version) for code, version in sorted(versions.items())}
 
 
-def build(subject: str) -> dict:
-    """The whole export as plain data (what the JSON file holds)."""
-    log = list(_log_entries(subject))
+def your_rights() -> list[str]:
+    """The rights the AVG gives, in plain Dutch, as every answer to an access request
+    must say (art. 15(1)(e)-(f)): also where to complain."""
+    return [
+        str(_("U mag altijd zien welke gegevens de gemeente over u heeft (AVG artikel 15).")),
+        str(_("Klopt een gegeven niet? Dan mag u vragen het te verbeteren (artikel 16).")),
+        str(
+            _(
+                "U mag vragen gegevens te verwijderen die de gemeente niet meer nodig heeft "
+                "of alleen met uw toestemming had (artikel 17), en vragen het gebruik even "
+                "te stoppen terwijl we uw verzoek bekijken (artikel 18)."
+            )
+        ),
+        str(
+            _(
+                "U mag bezwaar maken als de gemeente uw gegevens gebruikt voor een taak van "
+                "algemeen belang (artikel 21), en uw gegevens meenemen in dit bestand "
+                "(artikel 20)."
+            )
+        ),
+        str(
+            _(
+                "Bent u het niet eens met hoe de gemeente met uw gegevens omgaat? Neem contact "
+                "op met de functionaris gegevensbescherming van de gemeente. U mag ook een "
+                "klacht indienen bij de Autoriteit Persoonsgegevens: "
+                "www.autoriteitpersoonsgegevens.nl."
+            )
+        ),
+    ]
+
+
+def build(subject: str, *, with_log: bool = True) -> dict:
+    """The whole export as plain data (what the JSON file holds). Without ``with_log``
+    the processing log is left out (the readable version summarises it instead)."""
+    log = list(_log_entries(subject)) if with_log else []
     return {
         "schemaUrl": SCHEMA_ID,
         "version": SCHEMA_VERSION,
         "municipality": settings.MUNICIPALITY_NAME,
         "generatedAt": timezone.now(),
         "subject": subject,
+        "yourRights": your_rights(),
         "sections": _sections(subject),
         # the activities of the entries read, not a second pass over the subject's log
         "activities": _log_activities({entry["activity"] for entry in log}),

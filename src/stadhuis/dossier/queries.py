@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -107,11 +107,18 @@ def overview(subject: str, *, preview: int | None = None) -> list[SectionView]:
     return views
 
 
-def section_view(subject: str, s: Section) -> SectionView:
-    """Every record of one section, with the register version in force."""
-    records = s.records(subject)
+def section_view(
+    subject: str, s: Section, *, limit: int | None = None, offset: int = 0
+) -> SectionView:
+    """The records of one section (one page of them where the section can page), with
+    the register version in force."""
+    total = None
+    if limit is not None and s.preview is not None:
+        records, total = s.preview(subject, limit, offset)
+    else:
+        records = s.records(subject)
     versions = current_versions({r.activity for r in records})
-    view = SectionView(s)
+    view = SectionView(s, total=total)
     for record in records:
         version = versions.get(record.activity)
         view.records.append(RecordView(record, version, rights_for(version)))
@@ -123,7 +130,10 @@ def find_record(subject: str, section_key: str, object_id: str) -> RecordView | 
     s = section(section_key)
     if s is None:
         return None
-    record = next((r for r in s.records(subject) if r.object_id == object_id), None)
+    if s.record is not None:
+        record = s.record(subject, object_id)
+    else:
+        record = next((r for r in s.records(subject) if r.object_id == object_id), None)
     if record is None:
         return None
     version = current_versions({record.activity}).get(record.activity)
@@ -210,6 +220,7 @@ class LogRow:
     assisted: bool
     staff_name: str
     activity_code: str
+    activity_active: bool  # still in the public register (else: no link to it)
     activity_name: str
     purpose: str
     legal_basis: str
@@ -288,6 +299,7 @@ def log_rows(subject: str, entries) -> list[LogRow]:
                 assisted=assisted,
                 staff_name=staff_name,
                 activity_code=version.activity.code,
+                activity_active=version.activity.is_active,
                 activity_name=_(version.name),
                 purpose=_(version.purpose),
                 legal_basis=str(bases.get(version.legal_basis, version.legal_basis)),
@@ -308,3 +320,34 @@ def activity_choices() -> list[tuple[str, str]]:
         "code", "current_version__name"
     )
     return sorted(((code, _(name)) for code, name in rows), key=lambda item: item[1])
+
+
+@dataclass(frozen=True)
+class LogSummaryRow:
+    activity_name: str
+    action_label: str
+    count: int
+    first: dt.datetime
+    last: dt.datetime
+
+
+def log_summary(subject: str) -> list[LogSummaryRow]:
+    """How often each activity used the subject's data, per kind of use (one query)."""
+    actions = dict(Action.choices)
+    rows = (
+        ProcessingLogEntry.objects.filter(subject=subject)
+        .values("activity_version__name", "action")
+        .annotate(n=Count("id"), first=Min("occurred_at"), last=Max("occurred_at"))
+        .order_by("activity_version__name", "action")
+    )
+    merged: dict[tuple[str, str], list] = {}
+    for row in rows:  # one row per version: merge the versions of an activity by name
+        key = (_(row["activity_version__name"]), str(actions.get(row["action"], row["action"])))
+        if key in merged:
+            item = merged[key]
+            item[0] += row["n"]
+            item[1] = min(item[1], row["first"])
+            item[2] = max(item[2], row["last"])
+        else:
+            merged[key] = [row["n"], row["first"], row["last"]]
+    return [LogSummaryRow(name, action, *values) for (name, action), values in merged.items()]

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stadhuis.accounts.services import resident_by_bsn
+from stadhuis.accounts.bsn import validate_bsn
+from stadhuis.accounts.services import resident_login
 from stadhuis.cases import services as cases
 from stadhuis.cases.queries_staff import staff_case
 from stadhuis.core.context import Actor, ActorKind
@@ -25,7 +27,7 @@ from stadhuis.dossier.models import AssistedSession
 from stadhuis.privacy.activities import RETENTION as RETENTION_ACTIVITY
 from stadhuis.privacy.models import Action
 from stadhuis.privacy.queries import retention_days
-from stadhuis.privacy.services import record_processing
+from stadhuis.privacy.services import RETENTION_ACTOR, record_processing
 
 
 def _require_resident(actor: Actor) -> str:
@@ -49,7 +51,7 @@ def dossier_view(*, actor: Actor, part: str) -> None:
         )
 
 
-def dossier_export(*, actor: Actor) -> dict:
+def dossier_export(*, actor: Actor, with_log: bool = True) -> dict:
     """Everything on the resident, as the export's plain data; the export is logged."""
     subject = _require_resident(actor)
     with transaction.atomic():
@@ -61,7 +63,7 @@ def dossier_export(*, actor: Actor) -> dict:
             object_type="dossier",
             object_id="export",
         )
-        return export.build(subject)
+        return export.build(subject, with_log=with_log)
 
 
 # --- Rights: correction, objection, erasure ----------------------------------------------
@@ -151,11 +153,13 @@ def assisted_session_start(
         )
     if len(reason.strip()) < 5:
         raise InvalidInput(_("Schrijf op waarmee u de inwoner helpt."), field="reason")
-    resident = resident_by_bsn(bsn)
-    if resident is None:
-        raise NotFound(
-            _("Deze inwoner heeft nog geen account. Laat de inwoner eerst één keer inloggen.")
-        )
+    try:
+        bsn = validate_bsn(bsn)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], field="bsn") from exc
+    # A resident who never logged in (those who cannot use DigiD need this most) gets an
+    # account here, after the staff member checked their proof of identity.
+    resident = resident_login(bsn=bsn, helper=actor).resident
     now = timezone.now()
     with transaction.atomic():
         session = AssistedSession.objects.create(
@@ -237,13 +241,11 @@ def access_request_answer(*, actor: Actor, reference: str):
             name=f"uw-gegevens-{timezone.localdate():%Y-%m-%d}",
             content_type="application/json",
             data=data,
+            once=True,
         )
 
 
 # --- Retention -------------------------------------------------------------------------------
-
-
-RETENTION_ACTOR = Actor.system("bewaartermijn")
 
 
 def assisted_sessions_retention_apply(*, now: dt.datetime | None = None) -> int:

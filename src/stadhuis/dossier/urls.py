@@ -23,6 +23,16 @@ urlpatterns = [
         name="assisted_log",
     ),
     path("medewerkers/hulp/<uuid:public_id>/einde", views_staff.assisted_end, name="assisted_end"),
+    path(
+        "medewerkers/hulp/<uuid:public_id>/gegevens/<slug:key>",
+        views_staff.assisted_section,
+        name="assisted_section",
+    ),
+    path(
+        "medewerkers/hulp/<uuid:public_id>/gegevens/<slug:key>/<str:object_id>",
+        views_staff.assisted_record,
+        name="assisted_record",
+    ),
     path("medewerkers/avg-verzoeken", views_staff.requests_queue, name="requests"),
     path(
         "medewerkers/avg-verzoeken/<str:reference>/antwoord",

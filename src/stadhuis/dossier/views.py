@@ -55,8 +55,29 @@ def section(request, key: str):
         raise Http404
     actor = _actor(request)
     services.dossier_view(actor=actor, part=key)
-    view = queries.section_view(actor.subject, found)
-    return render(request, "dossier/section.html", {"view": view})
+    return render(request, "dossier/section.html", section_context(request, actor, found))
+
+
+SECTION_PAGE = 50
+
+
+def section_context(request, actor: Actor, found) -> dict:
+    """One page of a section (``?pagina=2``; a bad number is the first page)."""
+    try:
+        number = max(1, min(int(request.GET.get("pagina", "1")), 10_000))
+    except ValueError:
+        number = 1
+    view = queries.section_view(
+        actor.subject, found, limit=SECTION_PAGE, offset=(number - 1) * SECTION_PAGE
+    )
+    pages = max(1, -(-view.count // SECTION_PAGE))
+    return {
+        "view": view,
+        "page": number,
+        "pages": pages,
+        "previous_page": number - 1 if number > 1 else None,
+        "next_page": number + 1 if number < pages and view.total is not None else None,
+    }
 
 
 def log_context(request, subject: str) -> tuple[dict, int]:
@@ -132,8 +153,24 @@ def export_json(request):
 @require_GET
 def export_readable(request):
     """Everything, as a page that prints well (or saves as PDF from the browser)."""
-    data = services.dossier_export(actor=_actor(request))
-    return render(request, "dossier/export.html", {"data": data})
+    actor = _actor(request)
+    data = services.dossier_export(actor=actor, with_log=False)
+    log = queries.processing_log(actor.subject)
+    return render(
+        request,
+        "dossier/export.html",
+        {
+            "data": data,
+            # tens of thousands of lines help nobody on paper: a count per activity and
+            # kind of use, the newest lines in full, and the JSON file for all of them
+            "log_summary": queries.log_summary(actor.subject),
+            "latest": queries.log_rows(actor.subject, log[:READABLE_LOG_ROWS]),
+            "latest_count": READABLE_LOG_ROWS,
+        },
+    )
+
+
+READABLE_LOG_ROWS = 100
 
 
 RIGHT_TITLES = {
@@ -156,8 +193,9 @@ def rights_request(request, right: str):
     object_id = params.get("object", "")[:64].replace("\x00", "")
     item = params.get("gegeven", "")[:200].replace("\x00", "")
     found = queries.find_record(actor.subject, section_key, object_id)
-    if found is None:
-        raise Http404
+    allowed = {"correctie": "correct", "bezwaar": "object", "verwijderen": "erase"}[right]
+    if found is None or not getattr(found.rights, allowed):
+        raise Http404  # the page offers only the rights the legal basis gives
     form = RightsRequestForm(request.POST if request.method == "POST" else None, right=right)
     if form.is_valid():
         try:

@@ -17,9 +17,9 @@ from stadhuis.accounts.services import staff_actor
 from stadhuis.cases import queries_staff as cases_queries
 from stadhuis.core.errors import NotAllowed, NotFound, StadhuisError
 from stadhuis.core.roles import Role
-from stadhuis.dossier import services
+from stadhuis.dossier import queries, services
 from stadhuis.dossier.forms import AssistedStartForm
-from stadhuis.dossier.views import log_context, overview_context
+from stadhuis.dossier.views import log_context, overview_context, section_context
 
 HELPERS = (Role.CASE_HANDLER, Role.PRIVACY_OFFICER)
 
@@ -84,11 +84,46 @@ def assisted(request, public_id):
 @never_cache
 @staff_required(*HELPERS)
 @require_GET
+def assisted_section(request, public_id, key: str):
+    """All of one section of the resident's dossier, a page at a time."""
+    session = _session(request, public_id)
+    found = queries.section(key)
+    if found is None:
+        raise Http404
+    actor = services.assisted_actor(session)
+    services.dossier_view(actor=actor, part=key)
+    context = section_context(request, actor, found)
+    context.update({"session": session, "assisted": True})
+    return render(request, "dossier/section.html", context)
+
+
+@never_cache
+@staff_required(*HELPERS)
+@require_GET
+def assisted_record(request, public_id, key: str, object_id: str):
+    """One item of the resident's dossier in full, such as a case with its messages."""
+    session = _session(request, public_id)
+    actor = services.assisted_actor(session)
+    item = queries.find_record(actor.subject, key, object_id[:64])
+    if item is None:
+        raise Http404
+    services.dossier_view(actor=actor, part=key)
+    return render(
+        request,
+        "dossier/staff/assisted_record.html",
+        {"session": session, "assisted": True, "item": item, "section_key": key},
+    )
+
+
+@never_cache
+@staff_required(*HELPERS)
+@require_GET
 def assisted_log(request, public_id):
     session = _session(request, public_id)
     actor = services.assisted_actor(session)
     services.dossier_view(actor=actor, part="verwerkingen")
     context, status = log_context(request, actor.subject)
+    context["form"].fields["others_only"].label = _("Verberg wat de inwoner zelf deed")
     context.update({"session": session, "assisted": True})
     return render(request, "dossier/staff/assisted_log.html", context, status=status)
 

@@ -5,6 +5,9 @@ from django.utils.translation import gettext_noop as _
 CONSENTS = "toestemmingen"
 RETENTION = "bewaartermijnen"
 
+# The spine cannot work without these: they cannot be switched off in the register.
+REQUIRED = (CONSENTS, RETENTION)
+
 ACTIVITIES = [
     {
         "code": CONSENTS,
@@ -19,9 +22,11 @@ ACTIVITIES = [
         "data_subject_categories": ["inwoners die toestemming gaven"],
         "personal_data_categories": ["pseudoniem", "verwerking", "datum van geven en intrekken"],
         "recipients": [],
-        "retention_days": None,
+        # counted from the withdrawal; an open consent is kept while it lasts
+        "retention_days": 365,
         "retention_description": _(
-            "Zolang de verwerking loopt, en daarna 1 jaar om de toestemming te kunnen aantonen"
+            "Zolang uw toestemming geldt, en 1 jaar nadat u die introk, om te kunnen "
+            "aantonen dat de gemeente toestemming had"
         ),
         "security_measures": _(
             "Alleen een pseudoniem van uw BSN; wijzigen kan alleen via uzelf (intrekken)."

@@ -46,7 +46,7 @@ def records(subject: str) -> list[Record]:
 
 SECTIONS = [
     Section(
-        key="toestemmingen",
+        key="gegeven-toestemmingen",  # not "toestemmingen": that is the consents page
         title=gettext_lazy("Uw toestemmingen"),
         description=gettext_lazy("Waarvoor u de gemeente toestemming gaf, en wanneer."),
         models=("privacy.Consent",),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,8 @@ from stadhuis.core.errors import InvalidInput, NotAllowed, NotFound
 from stadhuis.core.roles import Role, require_role
 from stadhuis.privacy import chain
 from stadhuis.privacy.activities import CONSENTS as CONSENT_ACTIVITY
+from stadhuis.privacy.activities import REQUIRED as REQUIRED_ACTIVITIES
+from stadhuis.privacy.activities import RETENTION as RETENTION_ACTIVITY
 from stadhuis.privacy.models import (
     DPIA,
     Action,
@@ -33,6 +36,12 @@ class ProcessingRefused(Exception):
 
 class DPIARequired(NotAllowed):
     code = "dpia-required"
+
+
+class ConsentMissing(NotAllowed):
+    """A processing under the legal basis consent, for someone without an open consent."""
+
+    code = "consent-missing"
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,40 @@ def _active_version(code: str) -> ActivityRef:
     return ActivityRef(version_id=version_id, code=code)
 
 
+# Versions never change, so their legal basis can be remembered for good (per database).
+_version_bases: dict[tuple[str, int], str] = {}
+
+
+def _under_consent(version_id: int) -> bool:
+    key = (str(connection.settings_dict["NAME"]), version_id)
+    basis = _version_bases.get(key)
+    if basis is None:
+        basis = (
+            ProcessingActivityVersion.objects.filter(pk=version_id)
+            .values_list("legal_basis", flat=True)
+            .first()
+            or ""
+        )
+        _version_bases[key] = basis
+    return basis == "consent"
+
+
+def _require_consents(activity: str, subjects: list[str]) -> None:
+    """The consent gate, inside ``record_processing``: every subject has an open consent."""
+    given = (
+        Consent.objects.filter(
+            activity__code=activity, subject__in=subjects, withdrawn_at__isnull=True
+        )
+        .values("subject")
+        .distinct()
+        .count()
+    )
+    if given < len(subjects):
+        raise ConsentMissing(
+            _("Hiervoor is uw toestemming nodig. U kunt die geven bij Mijn gegevens.")
+        )
+
+
 def record_processing(
     *,
     actor: Actor,
@@ -73,9 +116,10 @@ def record_processing(
 
     Call it inside the ``transaction.atomic()`` that writes the personal data, so both
     commit or neither does. Raises ``ProcessingRefused`` (writing nothing) when the
-    activity is not registered and active. The entries are written without a
-    savepoint (``chain.append``): if writing them fails, the caller's transaction
-    can only roll back, so the processing never commits without its log.
+    activity is not registered and active, and ``ConsentMissing`` when its legal basis
+    is consent and a subject has no open consent (the consent gate). The entries are
+    written without a savepoint (``chain.append``): if writing them fails, the caller's
+    transaction can only roll back, so the processing never commits without its log.
     """
     if action not in Action.values:
         raise ValueError(f"unknown action {action!r}")
@@ -115,6 +159,8 @@ def record_processing(
     for _attempt in range(5):
         if version_id is None:
             version_id = _active_version(activity).version_id  # raises ProcessingRefused
+        if _under_consent(version_id):
+            _require_consents(activity, subjects)
         values[5] = version_id
         entries = chain.append(
             activity=activity,
@@ -205,6 +251,13 @@ def activity_revise(
 
 def activity_set_active(*, actor: Actor, code: str, active: bool) -> None:
     require_role(actor, Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)
+    if not active and code in REQUIRED_ACTIVITIES:
+        raise InvalidInput(
+            _(
+                "Deze verwerking kan niet uit: zonder haar kan de gemeente geen toestemmingen "
+                "intrekken of gegevens na de bewaartermijn verwijderen."
+            )
+        )
     updated = ProcessingActivity.objects.filter(code=code).update(is_active=active)
     if not updated:
         raise NotFound(_("Deze verwerkingsactiviteit bestaat niet."))
@@ -296,10 +349,6 @@ def seal_log() -> int:
 # --- Consents ------------------------------------------------------------------------
 
 
-class ConsentMissing(NotAllowed):
-    code = "consent-missing"
-
-
 def _consent_activity(code: str) -> ProcessingActivity:
     activity = (
         ProcessingActivity.objects.filter(code=code, is_active=True)
@@ -372,10 +421,37 @@ def consent_withdraw(*, actor: Actor, activity: str) -> bool:
 
 
 def require_consent(*, subject: str, activity: str) -> None:
-    """The consent gate: a service that processes under consent calls this first."""
-    if not Consent.objects.filter(
-        subject=subject, activity__code=activity, withdrawn_at__isnull=True
-    ).exists():
-        raise ConsentMissing(
-            _("Hiervoor is uw toestemming nodig. U kunt die geven bij Mijn gegevens.")
-        )
+    """Check the consent gate before doing work (``record_processing`` checks it again)."""
+    _require_consents(activity, [subject])
+
+
+RETENTION_ACTOR = Actor.system("bewaartermijn")
+
+
+def consents_retention_apply(*, now=None) -> int:
+    """Delete withdrawn consents once their proof is no longer needed (the register's
+    retention of ``toestemmingen``, counted from the withdrawal). Logged per resident;
+    running twice does nothing more."""
+    days = (
+        ProcessingActivity.objects.filter(code=CONSENT_ACTIVITY)
+        .values_list("current_version__retention_days", flat=True)
+        .first()
+    )
+    if days is None:
+        return 0
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    done = 0
+    for consent in Consent.objects.filter(withdrawn_at__lt=cutoff).order_by("pk")[:1000]:
+        with transaction.atomic():
+            deleted, _rows = Consent.objects.filter(pk=consent.pk).delete()
+            if deleted:
+                record_processing(
+                    actor=RETENTION_ACTOR,
+                    activity=RETENTION_ACTIVITY,
+                    action=Action.DELETE,
+                    subjects=[consent.subject],
+                    object_type="toestemming",
+                    object_id=str(consent.public_id),
+                )
+                done += 1
+    return done

@@ -2,7 +2,7 @@
 
 from stadhuis.core.config import env_int
 from stadhuis.core.jobs import PeriodicJob
-from stadhuis.privacy import chain
+from stadhuis.privacy import chain, services
 
 SEAL_INTERVAL = env_int(
     "STADHUIS_SEAL_INTERVAL_SECONDS",
@@ -11,4 +11,10 @@ SEAL_INTERVAL = env_int(
     "the longest time an entry stays unsealed.",
 )
 
-PERIODIC = [PeriodicJob(name="seal-processing-log", every_seconds=SEAL_INTERVAL, run=chain.seal)]
+PERIODIC = [
+    PeriodicJob(name="seal-processing-log", every_seconds=SEAL_INTERVAL, run=chain.seal),
+    # Idempotent: a withdrawn consent is deleted once, a second run finds nothing.
+    PeriodicJob(
+        name="consents-retention", every_seconds=3600, run=services.consents_retention_apply
+    ),
+]
