@@ -11,6 +11,10 @@ rule gives exit status 2 and one line on stderr, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+
 from django.core.management.base import BaseCommand, CommandError
 
 from stadhuis.participation.counting import (
@@ -60,9 +64,18 @@ class Command(BaseCommand):
                 )
         outcome = count(election, rule)
         if options["explain"]:
-            for pid, explanation in outcome.explanations.items():
-                mark = "+" if explanation.funded else "-"
-                self.stdout.write(f"{mark} {pid}\t{describe(explanation)}")
+            lines = [
+                f"{'+' if e.funded else '-'} {pid}\t{describe(e)}"
+                for pid, e in outcome.explanations.items()
+            ]
         else:
-            for pid in outcome.funded:
-                self.stdout.write(pid)
+            lines = outcome.funded
+        try:
+            for line in lines:
+                self.stdout.write(line)
+            self.stdout.flush()
+        except BrokenPipeError:
+            # The reader went away (``| head``): stop quietly, as Unix tools do.
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(1) from None
