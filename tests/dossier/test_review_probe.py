@@ -344,7 +344,6 @@ def test_processing_under_consent_without_a_consent_is_refused(catalogue, me, pr
         )
 
 
-@pytest.mark.xfail(strict=True, reason="review finding 10")
 def test_log_does_not_name_an_idea_of_someone_else_that_a_moderator_hid(
     catalogue, me, other, make_staff, resident_client
 ):

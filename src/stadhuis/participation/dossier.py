@@ -214,18 +214,22 @@ def describe(subject: str, object_type: str, ids: Iterable[str]) -> dict[str, tu
         "public_id", "title"
     ):
         names[str(public_id)] = (title, "")
-    for public_id, title, visibility in Idea.objects.filter(public_id__in=wanted).values_list(
-        "public_id", "title", "visibility"
-    ):
-        url = reverse("participation:idea", kwargs={"idea_id": public_id})
-        names[str(public_id)] = (
-            _("Idee: %(title)s") % {"title": title},
-            url if visibility == "published" else "",
-        )
-    for public_id, title in Comment.objects.filter(public_id__in=wanted).values_list(
-        "public_id", "idea__title"
-    ):
-        names[str(public_id)] = (_("Reactie bij: %(title)s") % {"title": title}, "")
+    # Someone else's idea (one the resident supported, say) is named only while it is
+    # published: a title a moderator hid must not live on in the supporters' logs.
+    for public_id, title, visibility, author in Idea.objects.filter(
+        public_id__in=wanted
+    ).values_list("public_id", "title", "visibility", "author"):
+        published = visibility == "published"
+        if not published and author != subject:
+            names[str(public_id)] = (_("Een idee dat niet meer te zien is"), "")
+            continue
+        url = reverse("participation:idea", kwargs={"idea_id": public_id}) if published else ""
+        names[str(public_id)] = (_("Idee: %(title)s") % {"title": title}, url)
+    for public_id, title, visibility in Comment.objects.filter(
+        public_id__in=wanted, author=subject
+    ).values_list("public_id", "idea__title", "idea__visibility"):
+        shown = title if visibility == "published" else _("een idee dat niet meer te zien is")
+        names[str(public_id)] = (_("Reactie bij: %(title)s") % {"title": shown}, "")
     for public_id, title in Response.objects.filter(
         public_id__in=wanted, subject=subject
     ).values_list("public_id", "process__title"):
