@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from stadhuis.cases import services as cases
 from stadhuis.privacy.models import ProcessingLogEntry
 from tests.dossier.conftest import report
 
@@ -89,3 +90,9 @@ def test_committed_export_schema_is_up_to_date():
     assert DEFAULT.read_text(encoding="utf-8") == rendered(), (
         "docs/dossier-export.schema.json is stale: run `stadhuis dossier-schema`"
     )
+
+
+def test_log_can_leave_out_what_i_did_myself(catalogue, me, handler, resident_client):
+    cases.case_open_for_staff(actor=handler(), case=_report(me, "Van Anna"))
+    data = resident_client.get("/api/v1/me/processing-log", {"othersOnly": "true"}).json()
+    assert data["results"] and not any(r["byYourself"] for r in data["results"])

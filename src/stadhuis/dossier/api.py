@@ -117,7 +117,9 @@ class LogParams(CursorParams):
         "", max_length=80, pattern=r"^[a-z0-9-]*$", description="Code of a processing activity"
     )
     action: Action | None = None
-    others_only: bool = Field(False, description="Leave out what you did yourself")
+    others_only: bool = Field(
+        False, alias="othersOnly", description="Leave out what you did yourself"
+    )
 
 
 def _activity(version) -> dict | None:
