@@ -734,6 +734,3 @@ def phragmen(election: Election) -> ex.Outcome:
         budget_used=budget - left,
         details={"stop_load": stop_load},
     )
-
-
-Rule = Callable[[Election], ex.Outcome]
