@@ -339,3 +339,14 @@ def test_a_non_photo_is_refused_on_the_photo_field(resident_client, make_process
     assert response.status_code == 400
     assert 'id="id_image_error"' in response.content.decode()
     assert not Idea.objects.exists()
+
+
+def test_my_participation_shows_that_i_voted_not_what(
+    resident_client, budget, me, django_assert_max_num_queries
+):
+    process, (playground, *_rest) = budget
+    receipt = services.ballot_cast(actor=me, process=process, choices={playground.code: 1})
+    with django_assert_max_num_queries(10):  # 7 reads and the session save
+        html = resident_client.get(reverse("participation:mine")).content.decode()
+    assert process.title in html and receipt[:4] in html
+    assert receipt not in html and playground.title not in html

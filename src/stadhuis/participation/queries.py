@@ -272,6 +272,35 @@ def my_ideas(subject: str) -> QuerySet[Idea]:
     )
 
 
+def my_votes(subject: str) -> QuerySet[VoterRollEntry]:
+    """The votes this resident cast: that and when, never what."""
+    if not subject:
+        return VoterRollEntry.objects.none()
+    return (
+        VoterRollEntry.objects.filter(subject=subject)
+        .select_related("process")
+        .order_by("-voted_at", "-id")
+    )
+
+
+def my_responses(subject: str) -> QuerySet[Response]:
+    if not subject:
+        return Response.objects.none()
+    return (
+        Response.objects.filter(subject=subject).select_related("process").order_by("-updated_at")
+    )
+
+
+def my_applications(subject: str) -> QuerySet[FundApplication]:
+    if not subject:
+        return FundApplication.objects.none()
+    return (
+        FundApplication.objects.filter(applicant=subject)
+        .select_related("process")
+        .order_by("-created_at", "-id")
+    )
+
+
 def my_response(process: Process, subject: str) -> Response | None:
     if not subject:
         return None

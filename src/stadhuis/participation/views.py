@@ -279,11 +279,18 @@ def idea_report(request, idea_id):
 @resident_required
 @require_GET
 def my_participation(request):
-    """My ideas, also hidden or rejected ones with the moderator's reason."""
+    """My ideas (also hidden or rejected ones, with the moderator's reason), my answers,
+    my votes (that and when, never what) and my applications."""
+    subject = request.user.resident.pseudonym
     return render(
         request,
         "participation/mine.html",
-        {"ideas": list(queries.my_ideas(request.user.resident.pseudonym))},
+        {
+            "ideas": list(queries.my_ideas(subject)),
+            "responses": list(queries.my_responses(subject)),
+            "votes": list(queries.my_votes(subject)),
+            "applications": list(queries.my_applications(subject)),
+        },
     )
 
 
