@@ -9,6 +9,7 @@ whether both fund the same projects.
 
     .venv/bin/python bench/budget_count.py
     .venv/bin/python bench/budget_count.py --repeat 5 --pabutools
+    .venv/bin/python bench/budget_count.py --repeat 1 --rules greedy --pabutools-tail
 
 pabutools' Add1 stops raising the voters' money at the first outcome to which
 nothing more can be added ("exhaustive"); the official Add1 (Świecie, Wieliczka)
@@ -77,6 +78,33 @@ def pabutools_mes(path: Path) -> tuple[float, float, set[str]]:
     return parsed, time.process_time() - start, {p.name for p in outcome}
 
 
+def pabutools_tail(path: Path, raises: int) -> tuple[float, set[str]]:
+    """pabutools' own Add1 loop started ``raises`` units per voter above budget / voters
+    (our final amount minus one): a few counts instead of hundreds, to compare the
+    funded set and the cost of one pabutools count when the full run takes too long."""
+    from pabutools.election import Cost_Sat, parse_pabulib
+    from pabutools.fractions import frac
+    from pabutools.rules.budgetallocation import BudgetAllocation
+    from pabutools.rules.mes.mes_rule import method_of_equal_shares_scheme
+    from pabutools.tiebreaking import lexico_tie_breaking
+
+    instance, profile = parse_pabulib(str(path))
+    multi = profile.as_multiprofile()
+    start = frac(instance.budget_limit, profile.num_ballots()) + raises
+    begin = time.process_time()
+    outcome = method_of_equal_shares_scheme(
+        instance,
+        multi,
+        multi.as_sat_profile(Cost_Sat),
+        start,
+        BudgetAllocation(),
+        lexico_tie_breaking,
+        voter_budget_increment=1,
+        binary_sat=True,
+    )
+    return time.process_time() - begin, {p.name for p in outcome}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -84,6 +112,11 @@ def main() -> None:
     parser.add_argument("--rules", nargs="*", default=[*RULES, PABUTOOLS_EXHAUSTIVE])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pabutools", action="store_true", help="also time pabutools (minutes)")
+    parser.add_argument(
+        "--pabutools-tail",
+        action="store_true",
+        help="run pabutools' Add1 only from one raise before our final amount per voter",
+    )
     args = parser.parse_args()
 
     print(f"Machine: {machine()}")
@@ -112,6 +145,14 @@ def main() -> None:
             print(
                 f"| {name} | {voters} | {projects} | {rule} | {seconds:.2f} | "
                 f"{len(outcome.funded)} | {outcome.budget_used} of {election.budget} |"
+            )
+        if args.pabutools_tail:
+            ours = equal_shares(election, completion="add1", exhaustive=True)
+            seconds, funded = pabutools_tail(path, ours.details["add1_steps"] - 1)
+            same = "same" if funded == set(ours.funded) else "DIFFERENT"
+            print(
+                f"| {name} | {voters} | {projects} | pabutools Add1, last 3 counts | "
+                f"{seconds:.1f} | {len(funded)} ({same} set) | |"
             )
         if args.pabutools:
             p_parse, p_mes, funded = pabutools_mes(path)
