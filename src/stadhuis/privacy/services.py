@@ -67,12 +67,14 @@ def _active_version(code: str) -> ActivityRef:
     return ActivityRef(version_id=version_id, code=code)
 
 
-# Versions never change, so their legal basis can be remembered for good (per database).
-_version_bases: dict[tuple[str, int], str] = {}
+# Versions never change, so their legal basis can be remembered (per database). The key
+# holds the code too: SQLite may hand a rolled-back row's id to the next insert, and the
+# same id must then not stand for another activity's version.
+_version_bases: dict[tuple[str, str, int], str] = {}
 
 
-def _under_consent(version_id: int) -> bool:
-    key = (str(connection.settings_dict["NAME"]), version_id)
+def _under_consent(activity: str, version_id: int) -> bool:
+    key = (str(connection.settings_dict["NAME"]), activity, version_id)
     basis = _version_bases.get(key)
     if basis is None:
         basis = (
@@ -159,7 +161,7 @@ def record_processing(
     for _attempt in range(5):
         if version_id is None:
             version_id = _active_version(activity).version_id  # raises ProcessingRefused
-        if _under_consent(version_id):
+        if _under_consent(activity, version_id):
             _require_consents(activity, subjects)
         values[5] = version_id
         entries = chain.append(
