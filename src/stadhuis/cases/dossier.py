@@ -75,8 +75,7 @@ def records(
     if reference:
         cases = cases.filter(reference=reference)
     cases = (
-        cases
-        .select_related("case_type", "status", "result")
+        cases.select_related("case_type", "status", "result")
         .only(
             "reference",
             "description",
