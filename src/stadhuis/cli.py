@@ -20,8 +20,10 @@ commands:
   verify-log     check the processing log's hash chain; non-zero exit when broken
   seal-log       seal new processing-log entries into chained blocks
   createstaff    add a staff member with roles and a TOTP second factor
-  worker         run the background worker (log sealing; later mail, deadlines)
+  worker         run the background worker (log sealing, mail, retention, vote counting)
   openapi        write (or --check) the committed OpenAPI document
+  dossier-schema write (or --check) the JSON Schema of the dossier export
+  budget         count a citizens' budget: budget count FILE.pb --rule mes-add1
   ...            any other Django management command
 """
 
