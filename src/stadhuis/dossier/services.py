@@ -24,10 +24,9 @@ from stadhuis.core.errors import InvalidInput, NotAllowed, NotFound
 from stadhuis.core.roles import Role, require_role
 from stadhuis.dossier import activities, export, queries
 from stadhuis.dossier.models import AssistedSession
-from stadhuis.privacy.activities import RETENTION as RETENTION_ACTIVITY
 from stadhuis.privacy.models import Action
 from stadhuis.privacy.queries import retention_days
-from stadhuis.privacy.services import RETENTION_ACTOR, record_processing
+from stadhuis.privacy.services import record_processing, retention_delete
 
 
 def _require_resident(actor: Actor) -> str:
@@ -257,18 +256,6 @@ def assisted_sessions_retention_apply(*, now: dt.datetime | None = None) -> int:
     if days is None:
         return 0
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
-    done = 0
-    for session in AssistedSession.objects.filter(started_at__lt=cutoff).order_by("pk")[:1000]:
-        with transaction.atomic():
-            deleted, _rows = AssistedSession.objects.filter(pk=session.pk).delete()
-            if deleted:
-                record_processing(
-                    actor=RETENTION_ACTOR,
-                    activity=RETENTION_ACTIVITY,
-                    action=Action.DELETE,
-                    subjects=[session.subject],
-                    object_type="hulp",
-                    object_id=str(session.public_id),
-                )
-                done += 1
-    return done
+    return retention_delete(
+        AssistedSession.objects.filter(started_at__lt=cutoff), object_type="hulp"
+    )

@@ -442,18 +442,28 @@ def consents_retention_apply(*, now=None) -> int:
     if days is None:
         return 0
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    return retention_delete(
+        Consent.objects.filter(withdrawn_at__lt=cutoff), object_type="toestemming"
+    )
+
+
+def retention_delete(rows, *, object_type: str, batch: int = 1000) -> int:
+    """Delete rows whose retention period has passed: each in its own transaction, its
+    deletion logged for its resident under ``bewaartermijnen``. ``rows`` is a queryset
+    of a model with ``subject`` and ``public_id``; a row another worker deleted first is
+    skipped, so running twice does nothing more. Returns how many were deleted."""
     done = 0
-    for consent in Consent.objects.filter(withdrawn_at__lt=cutoff).order_by("pk")[:1000]:
+    for row in rows.order_by("pk")[:batch]:
         with transaction.atomic():
-            deleted, _rows = Consent.objects.filter(pk=consent.pk).delete()
+            deleted, _rows = type(row).objects.filter(pk=row.pk).delete()
             if deleted:
                 record_processing(
                     actor=RETENTION_ACTOR,
                     activity=RETENTION_ACTIVITY,
                     action=Action.DELETE,
-                    subjects=[consent.subject],
-                    object_type="toestemming",
-                    object_id=str(consent.public_id),
+                    subjects=[row.subject],
+                    object_type=object_type,
+                    object_id=str(row.public_id),
                 )
                 done += 1
     return done
