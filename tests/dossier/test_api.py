@@ -53,6 +53,7 @@ def test_dossier_shape(catalogue, me, resident_client):
     assert record["objectId"] == case.reference
     assert record["activity"]["legalBasis"] == "public_task"
     assert record["rights"] == {"correction": True, "objection": True, "erasure": False}
+    assert {"recipients", "processors", "retention"} <= set(record["activity"])
 
 
 def test_log_pages_filters_and_logs_itself(catalogue, me, resident_client):

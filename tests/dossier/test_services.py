@@ -279,3 +279,25 @@ def test_the_spines_own_activities_cannot_be_switched_off(privacy_officer):
     for code in ("toestemmingen", "bewaartermijnen"):
         with pytest.raises(InvalidInput):
             privacy.activity_set_active(actor=privacy_officer, code=code, active=False)
+
+
+def test_catalogue_choices_are_translated_but_typed_answers_never(catalogue, me):
+    from django.utils import translation
+
+    report(me)
+    cases.case_submit(
+        actor=me,
+        case_type_code="reisdocument-thuisbezorgen",
+        description="Graag thuis",
+        answers={"bezorgadres": "Inloggen", "tijdvak": "17:00-21:00"},
+    )
+    with translation.override("en"):
+        values = {
+            f.value
+            for v in queries.overview(me.subject)
+            if v.section.key == "zaken"
+            for r in v.records
+            for f in r.record.fields
+        }
+    assert "Street lighting" in values  # a choice of the catalogue, in English
+    assert "Inloggen" in values and "Log in" not in values  # what the resident typed

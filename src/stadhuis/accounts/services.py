@@ -191,17 +191,3 @@ def staff_create(
             key=totp_key or secrets.token_hex(20),
         )
     return user, device
-
-
-def resident_by_bsn(bsn: str) -> Resident | None:
-    """The resident with this BSN, if they ever logged in (``InvalidInput`` if the BSN is
-    not valid). Only the pseudonym is compared; the BSN is not stored in the clear."""
-    try:
-        bsn = validate_bsn(bsn)
-    except ValidationError as exc:
-        raise InvalidInput(exc.messages[0], field="bsn") from exc
-    return Resident.objects.select_related("user").filter(pseudonym=pseudonym_for_bsn(bsn)).first()
-
-
-def resident_by_pseudonym(pseudonym: str) -> Resident | None:
-    return Resident.objects.select_related("user").filter(pseudonym=pseudonym).first()

@@ -51,16 +51,26 @@ def _day(value: dt.date | dt.datetime | None) -> str:
 
 
 def _answers(questions: list[dict], answers: dict) -> list[Field]:
-    labels = {q.get("name"): q.get("label", q.get("name")) for q in questions}
+    """The answers as the resident gave them; only the catalogue's own choices (stored in
+    Dutch) are shown in the reader's language, never a text the resident typed."""
+    asked = {q.get("name"): q for q in questions}
+
+    def shown(name, value) -> str:
+        choices = asked.get(name, {}).get("choices") or []
+        return _(str(value)) if value in choices else str(value)
+
     fields = []
     for name, value in answers.items():
         if value in ("", None, [], False):
             continue
         if isinstance(value, list):
-            value = ", ".join(_(str(v)) for v in value)
+            value = ", ".join(shown(name, v) for v in value)
         elif value is True:
             value = _("ja")
-        fields.append(Field(_(labels.get(name, name)), _(str(value))))
+        else:
+            value = shown(name, value)
+        label = asked.get(name, {}).get("label", name)
+        fields.append(Field(_(label), value))
     return fields
 
 

@@ -45,6 +45,7 @@ from stadhuis.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from stadhuis.core.roles import Role, require_role
 from stadhuis.privacy.activities import RETENTION as RETENTION_ACTIVITY
 from stadhuis.privacy.models import Action, ProcessingActivity
+from stadhuis.privacy.queries import retention_days
 from stadhuis.privacy.services import RETENTION_ACTOR, ProcessingRefused, record_processing
 
 REOPEN_WINDOW = dt.timedelta(days=14)
@@ -936,12 +937,9 @@ def cases_retention_apply(*, now: dt.datetime | None = None, batch: int = 200) -
     now = now or timezone.now()
     done = 0
     codes = set(CaseType.objects.values_list("processing_activity", flat=True))
-    periods = dict(
-        ProcessingActivity.objects.filter(
-            code__in=codes, current_version__retention_days__isnull=False
-        ).values_list("code", "current_version__retention_days")
-    )
-    for code, days in periods.items():
+    for code, days in retention_days(codes).items():
+        if days is None:
+            continue
         cutoff = now - dt.timedelta(days=days)
         while True:
             ids = list(

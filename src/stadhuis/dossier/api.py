@@ -39,8 +39,11 @@ RESPONSES: dict[int, type[Problem]] = {400: Problem, 401: Problem, 500: Problem}
 
 
 class Out(Schema):
+    """camelCase out; read from our own data in either spelling (the export's is camel)."""
+
     model_config = ConfigDict(
-        alias_generator=AliasGenerator(serialization_alias=to_camel),
+        alias_generator=AliasGenerator(validation_alias=to_camel, serialization_alias=to_camel),
+        populate_by_name=True,
         serialize_by_alias=True,
     )
 
@@ -57,6 +60,8 @@ class ActivityOut(Out):
     purpose: str
     legal_basis: str = Field(description="AVG art. 6 ground: consent, contract, ...")
     legal_basis_detail: str
+    recipients: list[str]
+    processors: list[str]
     retention: str
 
 
@@ -122,19 +127,6 @@ class LogParams(CursorParams):
     )
 
 
-def _activity(version) -> dict | None:
-    if version is None:
-        return None
-    return {
-        "code": version.activity.code,
-        "name": version.name,
-        "purpose": version.purpose,
-        "legal_basis": version.legal_basis,
-        "legal_basis_detail": version.legal_basis_detail,
-        "retention": version.retention_description,
-    }
-
-
 @router.get(
     "/me/dossier",
     response={200: DossierOut, **RESPONSES},
@@ -156,12 +148,8 @@ def my_dossier(request: HttpRequest):
                 "records": [
                     {
                         **item.record.__dict__,
-                        "activity": _activity(item.activity),
-                        "rights": {
-                            "correction": item.rights.correct,
-                            "objection": item.rights.object,
-                            "erasure": item.rights.erase,
-                        },
+                        "activity": export.activity_data(item.activity),
+                        "rights": item.rights.as_data(),
                         "fields": [f.__dict__ for f in item.record.fields],
                     }
                     for item in view.records

@@ -117,7 +117,7 @@ class DossierExport(_Model):
     processing_log: list[ExportLogEntry]
 
 
-def _activity(version: ProcessingActivityVersion | None) -> dict | None:
+def activity_data(version: ProcessingActivityVersion | None) -> dict | None:
     if version is None:
         return None
     return {
@@ -145,12 +145,8 @@ def _sections(subject: str) -> list[dict]:
                     "source": item.record.source,
                     "createdAt": item.record.created_at,
                     "retainedUntil": item.record.retained_until,
-                    "activity": _activity(item.activity),
-                    "rights": {
-                        "correction": item.rights.correct,
-                        "objection": item.rights.object,
-                        "erasure": item.rights.erase,
-                    },
+                    "activity": activity_data(item.activity),
+                    "rights": item.rights.as_data(),
                     "fields": [{"label": f.label, "value": f.value} for f in item.record.fields],
                 }
                 for item in view.records
@@ -212,7 +208,7 @@ def _log_entries(subject: str) -> Iterator[dict]:
 
 def _log_activities(codes: set[str]) -> dict[str, dict]:
     versions = current_versions(codes)
-    return {code: _activity(version) for code, version in sorted(versions.items())}
+    return {code: activity_data(version) for code, version in sorted(versions.items())}
 
 
 def your_rights() -> list[str]:

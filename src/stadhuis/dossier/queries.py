@@ -58,6 +58,16 @@ class Rights:
     object: bool
     erase: bool
 
+    def allows(self, right: str) -> bool:
+        """``right`` as in the URL: correctie, bezwaar or verwijderen."""
+        return {"correctie": self.correct, "bezwaar": self.object, "verwijderen": self.erase}.get(
+            right, False
+        )
+
+    def as_data(self) -> dict[str, bool]:
+        """The rights as the API and the export name them."""
+        return {"correction": self.correct, "objection": self.object, "erasure": self.erase}
+
 
 def rights_for(version: ProcessingActivityVersion | None) -> Rights:
     basis = version.legal_basis if version else ""
@@ -205,9 +215,6 @@ def describe_entries(subject: str, entries) -> dict[tuple[str, str], tuple[str, 
                 if object_id in names:
                     found[(object_type, object_id)] = names[object_id]
     return found
-
-
-ACTION_CHOICES = Action.choices
 
 
 @dataclass(frozen=True)

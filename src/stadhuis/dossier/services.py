@@ -71,7 +71,6 @@ RIGHT_KINDS = {
     "correctie": cases.CaseKind.CORRECTION_REQUEST,
     "bezwaar": cases.CaseKind.PROCESSING_OBJECTION,
     "verwijderen": cases.CaseKind.ERASURE_REQUEST,
-    "inzage": cases.CaseKind.ACCESS_REQUEST,
 }
 
 
@@ -94,13 +93,7 @@ def rights_request_submit(
     found = queries.find_record(subject, section, object_id)
     if found is None:
         raise NotFound(_("Dit gegeven staat niet in uw dossier."))
-    allowed = {
-        "correctie": found.rights.correct,
-        "bezwaar": found.rights.object,
-        "verwijderen": found.rights.erase,
-        "inzage": True,
-    }[right]
-    if not allowed:
+    if not found.rights.allows(right):
         raise NotAllowed(
             _("Voor dit gegeven kan dat niet: de wet verplicht de gemeente het te gebruiken.")
         )

@@ -193,8 +193,7 @@ def rights_request(request, right: str):
     object_id = params.get("object", "")[:64].replace("\x00", "")
     item = params.get("gegeven", "")[:200].replace("\x00", "")
     found = queries.find_record(actor.subject, section_key, object_id)
-    allowed = {"correctie": "correct", "bezwaar": "object", "verwijderen": "erase"}[right]
-    if found is None or not getattr(found.rights, allowed):
+    if found is None or not found.rights.allows(right):
         raise Http404  # the page offers only the rights the legal basis gives
     form = RightsRequestForm(request.POST if request.method == "POST" else None, right=right)
     if form.is_valid():

@@ -28,6 +28,7 @@ from stadhuis.privacy.models import (
     ProcessingLogEntry,
     Processor,
 )
+from stadhuis.privacy.queries import retention_days
 
 
 class ProcessingRefused(Exception):
@@ -434,11 +435,7 @@ def consents_retention_apply(*, now=None) -> int:
     """Delete withdrawn consents once their proof is no longer needed (the register's
     retention of ``toestemmingen``, counted from the withdrawal). Logged per resident;
     running twice does nothing more."""
-    days = (
-        ProcessingActivity.objects.filter(code=CONSENT_ACTIVITY)
-        .values_list("current_version__retention_days", flat=True)
-        .first()
-    )
+    days = retention_days({CONSENT_ACTIVITY}).get(CONSENT_ACTIVITY)
     if days is None:
         return 0
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
