@@ -472,3 +472,17 @@ def test_only_the_department_decides_and_a_withdrawn_application_stays_open(
         services.application_decide(
             actor=handler, application=application, score=5, grant=False, reason="Nee"
         )
+
+
+def test_a_refused_paper_voter_is_logged_and_staff_learn_no_reason(budget, handler, make_resident):
+    """The eligibility check reads postcode and age: logged, also when refused."""
+    from stadhuis.core.errors import NotAllowed
+    from stadhuis.privacy.models import ProcessingLogEntry
+
+    process, _projects = budget
+    outsider = make_resident("123456782", postcode="9999ZZ")  # lives outside the city
+    with pytest.raises(NotAllowed) as refused:
+        services.roll_mark_paper(actor=handler, process=process, voter_bsn="123456782")
+    assert str(refused.value.message) == "Deze inwoner mag niet meedoen aan dit proces."
+    entry = ProcessingLogEntry.objects.get(subject=outsider.subject, object_type="stemregister")
+    assert entry.outcome == "denied" and entry.action == "read"

@@ -346,7 +346,35 @@ def test_my_participation_shows_that_i_voted_not_what(
 ):
     process, (playground, *_rest) = budget
     receipt = services.ballot_cast(actor=me, process=process, choices={playground.code: 1})
-    with django_assert_max_num_queries(10):  # 7 reads and the session save
+    # 7 reads, the session save, and logging the read (savepoint, register check, insert)
+    with django_assert_max_num_queries(15):
         html = resident_client.get(reverse("participation:mine")).content.decode()
     assert process.title in html and receipt[:4] in html
     assert receipt not in html and playground.title not in html
+
+
+def test_my_own_participation_pages_are_logged_as_my_reads(resident_client, budget, me):
+    from stadhuis.privacy.models import ProcessingLogEntry
+
+    process, (playground, *_rest) = budget
+    services.ballot_cast(actor=me, process=process, choices={playground.code: 1})
+    resident_client.get(reverse("participation:mine"))
+    parts = set(
+        ProcessingLogEntry.objects.filter(subject=me.subject, action="read").values_list(
+            "object_type", flat=True
+        )
+    )
+    assert "mijn-meedoen" in parts
+
+
+def test_amounts_beyond_any_budget_are_refused_by_the_form_not_the_database():
+    from stadhuis.participation import forms
+
+    form = forms.ApplicationForm(
+        {"title": "Buurtfeest", "plan": "Een feest op het plein", "amount": str(10**30)}
+    )
+    assert not form.is_valid() and "amount" in form.errors
+    scale = forms.QuestionForm(
+        {"kind": "scale", "text": "Hoe tevreden?", "scale_min": "1", "scale_max": "30000"}
+    )
+    assert not scale.is_valid() and "scale_max" in scale.errors

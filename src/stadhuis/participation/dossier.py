@@ -284,6 +284,9 @@ SECTIONS = [
             "antwoord",
             "stemregister",
             "aanvraag",
+            "handtekening",
+            "raadpleging",
+            "stembiljet",
         ),
         describe=describe,
     )

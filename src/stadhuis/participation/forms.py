@@ -17,6 +17,10 @@ from stadhuis.participation.models import (
     Scope,
 )
 
+# The most money any field takes: a billion euros, far below what a database integer
+# holds (a larger number would otherwise be a database error, a 500).
+MAX_EUROS = 1_000_000_000
+
 RECEIPT_HELP = _("De code die u kreeg toen u stemde, bijvoorbeeld 7K3M-P9QX-2B4T-VW8N-R5C1.")
 
 
@@ -302,6 +306,7 @@ class ApplicationForm(Form):
     amount = forms.IntegerField(
         label=_("Bedrag dat u nodig hebt (euro)"),
         min_value=1,
+        max_value=MAX_EUROS,
         error_messages={
             "required": _("Vul het bedrag in dat u nodig hebt."),
             "invalid": _("Vul een bedrag in hele euro's in."),
@@ -338,6 +343,7 @@ class SpendingReportForm(Form):
     spent = forms.IntegerField(
         label=_("Uitgegeven bedrag (euro)"),
         min_value=0,
+        max_value=MAX_EUROS,
         error_messages={"required": _("Vul het uitgegeven bedrag in.")},
     )
 
@@ -363,7 +369,7 @@ class ModerateForm(Form):
 
 class ProjectFromIdeaForm(Form):
     title = forms.CharField(label=_("Titel van het project"), max_length=200)
-    cost = forms.IntegerField(label=_("Geschatte kosten (euro)"), min_value=0)
+    cost = forms.IntegerField(label=_("Geschatte kosten (euro)"), min_value=0, max_value=MAX_EUROS)
 
 
 class ReviewForm(Form):
@@ -373,7 +379,7 @@ class ReviewForm(Form):
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
-    cost = forms.IntegerField(label=_("Kostenraming (euro)"), min_value=0)
+    cost = forms.IntegerField(label=_("Kostenraming (euro)"), min_value=0, max_value=MAX_EUROS)
     reason = forms.CharField(
         label=_("Uitleg (openbaar)"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -390,7 +396,9 @@ class DecideForm(Form):
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
-    amount = forms.IntegerField(label=_("Toegekend bedrag (euro)"), min_value=1, required=False)
+    amount = forms.IntegerField(
+        label=_("Toegekend bedrag (euro)"), min_value=1, max_value=MAX_EUROS, required=False
+    )
     reason = forms.CharField(
         label=_("Uitleg van het besluit (openbaar)"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -453,13 +461,21 @@ class ProcessForm(Form):
     must_live_in_area = forms.BooleanField(
         label=_("Alleen voor bewoners van het gebied"), required=False, initial=True
     )
-    budget = forms.IntegerField(label=_("Budget (euro)"), min_value=0, initial=0)
+    budget = forms.IntegerField(
+        label=_("Budget (euro)"), min_value=0, max_value=MAX_EUROS, initial=0
+    )
     ballot_type = forms.ChoiceField(
         label=_("Soort stembiljet"), choices=[("", "-"), *BallotType.choices], required=False
     )
-    ballot_min = forms.IntegerField(label=_("Minimaal aantal projecten"), min_value=0, initial=0)
-    ballot_max = forms.IntegerField(label=_("Maximaal aantal projecten"), min_value=0, initial=0)
-    ballot_points = forms.IntegerField(label=_("Te verdelen punten"), min_value=0, initial=0)
+    ballot_min = forms.IntegerField(
+        label=_("Minimaal aantal projecten"), min_value=0, max_value=10_000, initial=0
+    )
+    ballot_max = forms.IntegerField(
+        label=_("Maximaal aantal projecten"), min_value=0, max_value=10_000, initial=0
+    )
+    ballot_points = forms.IntegerField(
+        label=_("Te verdelen punten"), min_value=0, max_value=10_000, initial=0
+    )
     counting_rule = forms.ChoiceField(label=_("Telregel"), required=False)
     publish = forms.BooleanField(label=_("Meteen publiceren"), required=False)
 
@@ -486,7 +502,7 @@ class ProcessForm(Form):
             if (start is None) != (end is None):
                 self.add_error(f"{kind}_end", _("Vul de eerste en de laatste dag allebei in."))
             elif start and end and end < start:
-                self.add_error(f"{kind}_end", _("De laatste dag ligt na de eerste."))
+                self.add_error(f"{kind}_end", _("De laatste dag moet na de eerste dag liggen."))
         return data
 
     def phases(self) -> list:
@@ -523,6 +539,8 @@ class QuestionForm(Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    scale_min = forms.IntegerField(label=_("Schaal van"), initial=1)
-    scale_max = forms.IntegerField(label=_("Schaal tot en met"), initial=5)
+    scale_min = forms.IntegerField(label=_("Schaal van"), min_value=-10, max_value=10, initial=1)
+    scale_max = forms.IntegerField(
+        label=_("Schaal tot en met"), min_value=-10, max_value=10, initial=5
+    )
     required = forms.BooleanField(label=_("Verplicht"), required=False, initial=True)

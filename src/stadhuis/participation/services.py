@@ -63,7 +63,7 @@ from stadhuis.participation.models import (
     VoterRollEntry,
 )
 from stadhuis.privacy.crypto import pseudonym_for_bsn
-from stadhuis.privacy.models import Action
+from stadhuis.privacy.models import Action, Outcome
 from stadhuis.privacy.services import record_processing
 
 STAFF_ROLES = (Role.ADMINISTRATOR, Role.CASE_HANDLER)
@@ -879,7 +879,19 @@ def roll_mark_paper(*, actor: Actor, process: Process, voter_bsn: str) -> VoterR
     subject = pseudonym_for_bsn(bsn)
     result = eligibility.check(process, eligibility.resident_for(subject))
     if not result.allowed:
-        raise NotAllowed(result.reason)
+        # Checking read the resident's postcode and age: logged, also when refused. The
+        # staff member learns only that the resident may not vote, not why.
+        with transaction.atomic():
+            record_processing(
+                actor=actor,
+                activity=activities.VOTING,
+                action=Action.READ,
+                subjects=[subject],
+                object_type="stemregister",
+                object_id=str(process.public_id),
+                outcome=Outcome.DENIED,
+            )
+        raise NotAllowed(_("Deze inwoner mag niet meedoen aan dit proces."))
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -1276,3 +1288,27 @@ def budget_import_pabulib(*, actor: Actor, process: Process, text: str) -> int:
         Ballot.objects.bulk_create(batch)
     process.refresh_from_db()
     return len(election.voters)
+
+
+# --- The resident's own reads ------------------------------------------------------------
+
+OWN_READS = {
+    "mijn-meedoen": activities.IDEAS,
+    "raadpleging": activities.CONSULTATION,
+    "stembiljet": activities.VOTING,
+}
+
+
+def participation_open_for_resident(*, actor: Actor, part: str, process: Process | None = None):
+    """The resident opens a page with their own participation data: logged as their own
+    read (they see it in the dossier), as a case page is."""
+    _require_resident(actor)
+    with transaction.atomic():
+        _log(
+            actor,
+            OWN_READS[part],
+            Action.READ,
+            [actor.subject],
+            part,
+            process.public_id if process is not None else "",
+        )

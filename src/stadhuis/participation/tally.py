@@ -15,6 +15,7 @@ from fractions import Fraction
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stadhuis.participation import counting
 from stadhuis.participation.models import (
@@ -171,10 +172,13 @@ def run(count: Count) -> Count:
                 budget_used=int(outcome.budget_used),
                 finished_at=timezone.now(),
             )
-    except Exception as exc:  # a count must never leave the job stuck as "running"
+    except Exception:  # a count must never leave the job stuck as "running"
         log.exception("count %s failed", count.public_id)
         Count.objects.filter(pk=count.pk).update(
-            status=CountStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+            # staff read this: plain Dutch; the exception itself is in the log above
+            status=CountStatus.FAILED,
+            error=_("De telling is mislukt. Probeer het opnieuw of vraag de beheerder."),
+            finished_at=timezone.now(),
         )
     count.refresh_from_db()
     return count

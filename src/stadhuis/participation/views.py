@@ -282,6 +282,9 @@ def my_participation(request):
     """My ideas (also hidden or rejected ones, with the moderator's reason), my answers,
     my votes (that and when, never what) and my applications."""
     subject = request.user.resident.pseudonym
+    services.participation_open_for_resident(
+        actor=resident_actor(request.user.resident), part="mijn-meedoen"
+    )
     return render(
         request,
         "participation/mine.html",
@@ -308,6 +311,10 @@ def consultation(request, process_id):
     questions = queries.questions(process)
     subject = request.user.resident.pseudonym
     existing = queries.my_response(process, subject)
+    if existing is not None and request.method == "GET":
+        services.participation_open_for_resident(
+            actor=resident_actor(request.user.resident), part="raadpleging", process=process
+        )
     form = forms.ConsultationForm(
         request.POST if request.method == "POST" else None,
         questions=questions,
@@ -399,6 +406,10 @@ def ballot(request, process_id):
                 {"process": process, "receipt": receipt, "groups": receipt.split("-")},
             )
     roll = queries.my_roll_entry(process, request.user.resident.pseudonym)
+    if roll is not None:
+        services.participation_open_for_resident(
+            actor=resident_actor(request.user.resident), part="stembiljet", process=process
+        )
     return render(
         request,
         "participation/ballot.html",
@@ -473,7 +484,7 @@ def results_csv(request, process_id):
         project = row["project"]
         writer.writerow(
             [
-                project.code,
+                _csv_safe(project.code),  # may come from an imported Pabulib file
                 _csv_safe(project.title),
                 project.cost,
                 row["votes"],
