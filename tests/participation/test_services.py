@@ -486,3 +486,18 @@ def test_a_refused_paper_voter_is_logged_and_staff_learn_no_reason(budget, handl
     assert str(refused.value.message) == "Deze inwoner mag niet meedoen aan dit proces."
     entry = ProcessingLogEntry.objects.get(subject=outsider.subject, object_type="stemregister")
     assert entry.outcome == "denied" and entry.action == "read"
+
+
+def test_opening_the_moderators_work_list_is_logged_for_who_is_on_it(
+    make_process, me, make_resident, handler
+):
+    from stadhuis.privacy.models import ProcessingLogEntry
+
+    idea = _idea(me, make_process())
+    reporter = make_resident("123456782")
+    services.abuse_report(actor=reporter, idea=idea, reason="Reclame")
+    services.staff_queue_open(
+        actor=handler, reports=list(queries.open_reports()), answers=[], applications=[]
+    )
+    entry = ProcessingLogEntry.objects.get(subject=reporter.subject, object_id="werklijst")
+    assert entry.action == "read" and entry.actor_kind == "staff" and entry.audit_id

@@ -1312,3 +1312,19 @@ def participation_open_for_resident(*, actor: Actor, part: str, process: Process
             part,
             process.public_id if process is not None else "",
         )
+
+
+def staff_queue_open(*, actor: Actor, reports, answers, applications) -> None:
+    """A moderator opens the work list: the reports (each tied to its reporter), the open
+    answers (to who gave them) and the applications shown are logged as reads, as a case
+    handler's opening of a case is."""
+    require_role(actor, *STAFF_ROLES)
+    shown = [
+        (activities.MODERATION, "melding", {r.reporter for r in reports}),
+        (activities.CONSULTATION, "antwoord", {a.response.subject for a in answers}),
+        (activities.FUNDS, "aanvraag", {a.applicant for a in applications}),
+    ]
+    with transaction.atomic():
+        for activity, kind, subjects in shown:
+            if subjects:
+                _log(actor, activity, Action.READ, sorted(subjects), kind, "werklijst")

@@ -47,14 +47,20 @@ def dashboard(request):
 
 
 def _render_dashboard(request, status=200):
+    reports = list(queries.open_reports()[:50])
+    answers = list(queries.pending_open_answers()[:50])
+    applications = list(queries.pending_applications()[:50])
+    services.staff_queue_open(
+        actor=_actor(request), reports=reports, answers=answers, applications=applications
+    )
     return render(
         request,
         "participation/staff/dashboard.html",
         {
-            "reports": list(queries.open_reports()[:50]),
+            "reports": reports,
             "projects": list(queries.projects_to_review()[:50]),
-            "answers": list(queries.pending_open_answers()[:50]),
-            "applications": list(queries.pending_applications()[:50]),
+            "answers": answers,
+            "applications": applications,
             "processes": list(queries.staff_processes()),
             "moderate_form": forms.ModerateForm(),
             "review_form": forms.ReviewForm(),
