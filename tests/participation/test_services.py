@@ -501,3 +501,20 @@ def test_opening_the_moderators_work_list_is_logged_for_who_is_on_it(
     )
     entry = ProcessingLogEntry.objects.get(subject=reporter.subject, object_id="werklijst")
     assert entry.action == "read" and entry.actor_kind == "staff" and entry.audit_id
+
+
+def test_an_open_answer_is_moderated_by_its_random_id(consultation, me, client, staff_client):
+    """No database id in the URL (DESIGN: public identifiers are random)."""
+    from django.urls import reverse
+
+    process, q = consultation
+    response = services.response_submit(actor=me, process=process, answers=_answers(q))
+    answer = response.answers.get(question=q["open"])
+    staff_client("case_handler", "administrator")
+    page = client.get(reverse("participation:staff")).content.decode()
+    url = reverse("participation:staff_answer", kwargs={"answer_id": answer.public_id})
+    assert url in page
+    assert client.post(url, {"approve": "1"}).status_code == 302
+    answer.refresh_from_db()
+    assert answer.open_status != OpenAnswerStatus.PENDING
+    assert client.post(f"/medewerkers/meedoen/antwoorden/{answer.pk}").status_code == 404

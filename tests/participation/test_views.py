@@ -378,3 +378,33 @@ def test_amounts_beyond_any_budget_are_refused_by_the_form_not_the_database():
         {"kind": "scale", "text": "Hoe tevreden?", "scale_min": "1", "scale_max": "30000"}
     )
     assert not scale.is_valid() and "scale_max" in scale.errors
+
+
+def test_a_milestone_photo_is_served_by_random_id_and_never_as_a_page(
+    client, budget, handler, settings, tmp_path
+):
+    import io
+
+    from PIL import Image
+
+    from stadhuis.cases.services import Upload
+
+    settings.MEDIA_ROOT = tmp_path
+    _process, (playground, *_rest) = budget
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(out, format="PNG")
+    milestone = services.milestone_add(
+        actor=handler,
+        title="Eerste paal",
+        progress=10,
+        project=playground,
+        photo=Upload(data=out.getvalue(), name="foto.png"),
+    )
+    url = reverse(
+        "participation:milestone_photo",
+        kwargs={"project_id": playground.public_id, "milestone_id": milestone.public_id},
+    )
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"

@@ -375,6 +375,7 @@ class OpenAnswerStatus(models.TextChoices):
 class Answer(models.Model):
     """The answer to one question; an open answer is published only after moderation."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     value = models.JSONField()
@@ -445,6 +446,7 @@ class Project(models.Model):
 class Milestone(models.Model):
     """A step in carrying out a funded project or initiative, shown publicly."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, null=True, blank=True, related_name="milestones"
     )

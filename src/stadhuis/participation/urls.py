@@ -25,7 +25,7 @@ urlpatterns = [
     path("meedoen/ideeen/<uuid:idea_id>/melden", views.idea_report, name="idea_report"),
     path("meedoen/projecten/<uuid:project_id>", views.project_detail, name="project"),
     path(
-        "meedoen/projecten/<uuid:project_id>/foto/<int:milestone_id>",
+        "meedoen/projecten/<uuid:project_id>/foto/<uuid:milestone_id>",
         views.milestone_photo,
         name="milestone_photo",
     ),
@@ -55,7 +55,7 @@ urlpatterns = [
         name="staff_moderate",
     ),
     path(
-        "medewerkers/meedoen/antwoorden/<int:answer_id>",
+        "medewerkers/meedoen/antwoorden/<uuid:answer_id>",
         views_staff.answer_moderate,
         name="staff_answer",
     ),

@@ -156,7 +156,9 @@ def moderate(request, kind, public_id):
 @require_POST
 @staff_required(*ROLES)
 def answer_moderate(request, answer_id):
-    answer = Answer.objects.select_related("question", "response").filter(pk=answer_id).first()
+    answer = (
+        Answer.objects.select_related("question", "response").filter(public_id=answer_id).first()
+    )
     if answer is None:
         raise Http404
     try:
