@@ -121,6 +121,7 @@ api.add_exception_handler(AuthenticationError, unauthenticated)
 api.add_router("", "stadhuis.privacy.api.router")
 api.add_router("", "stadhuis.cases.api.router")
 api.add_router("", "stadhuis.participation.api.router")
+api.add_router("", "stadhuis.participation.api.me_router")
 api.add_router("", "stadhuis.dossier.api.router")
 
 

@@ -19,7 +19,7 @@ section, so a new feature cannot forget the dossier.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 
@@ -73,3 +73,6 @@ class Section:
     preview: Callable[..., tuple[list[Record], int]] | None = None
     record: Callable[[str, str], Record | None] | None = None
     position: int = 50  # order on the page: the account first (10), consents last (90)
+    # Names for log entries about a page or list rather than one object (object type →
+    # label), e.g. the resident opening "Mijn meedoen": the log shows the label, not the code.
+    pages: Mapping[str, str] = field(default_factory=dict)

@@ -11,28 +11,16 @@ import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
-from ninja.security import SessionAuth
 from pydantic import AliasGenerator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from stadhuis.accounts.services import resident_actor
+from stadhuis.api.auth import ResidentSession
 from stadhuis.api.pagination import CursorParams, page_of, paginate
 from stadhuis.api.problems import Problem
 from stadhuis.core.context import Actor
 from stadhuis.dossier import export, queries, services
 from stadhuis.dossier.forms import FIRST_DAY, LAST_DAY
 from stadhuis.privacy.models import Action
-
-
-class ResidentSession(SessionAuth):
-    """The resident's own login session (cookie); staff sessions are refused."""
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not user.is_resident:
-            return None
-        return resident_actor(user.resident)
-
 
 router = Router(tags=["me"], auth=ResidentSession())
 RESPONSES: dict[int, type[Problem]] = {400: Problem, 401: Problem, 500: Problem}

@@ -281,7 +281,14 @@ def _concerns(entry, names) -> tuple[str, str]:
             found = section(part)
             label = _("Mijn gegevens: %(title)s") % {"title": found.title} if found else part
         return str(label), ""
-    return names.get((entry.object_type, entry.object_id), (entry.object_type, ""))
+    found = names.get((entry.object_type, entry.object_id))
+    if found is not None:
+        return found
+    return str(_page_labels().get(entry.object_type, entry.object_type)), ""
+
+
+def _page_labels() -> dict[str, str]:
+    return {kind: label for s in sections() for kind, label in s.pages.items()}
 
 
 def log_rows(subject: str, entries) -> list[LogRow]:

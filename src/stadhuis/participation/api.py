@@ -1,7 +1,10 @@
-"""The public, read-only API of participation: processes, ideas, projects and results.
+"""The API of participation: public processes, ideas, projects and results, and under
+``/me/participation/...`` the resident's own ideas, supports, answers and votes.
 
-No personal data: ideas and comments appear without their author, ballots only as
-the published count. Thin handlers: a query from ``participation.queries``, a schema.
+The public part holds no personal data: ideas appear without their author, ballots
+only as the published count. The ``/me`` part answers only the resident's own session
+and each call is logged as their own read. Thin handlers: a query from
+``participation.queries``, a schema.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ from ninja import Query, Router, Schema
 from pydantic import AliasGenerator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from stadhuis.api.auth import ResidentSession
 from stadhuis.api.pagination import CursorParams, page_of, paginate
-from stadhuis.api.problems import NOT_FOUND_RESPONSES
-from stadhuis.core.errors import NotFound
+from stadhuis.api.problems import NOT_FOUND_RESPONSES, Problem
+from stadhuis.core.context import Actor
+from stadhuis.core.errors import InvalidInput, NotFound
 from stadhuis.participation import queries, services, tally
 from stadhuis.participation.models import Idea, Process, Project
 
@@ -255,4 +260,253 @@ def read_results(request: HttpRequest, id: UUID):
             }
             for row in tally.explained_rows(process, count)
         ],
+    }
+
+
+class ReceiptIn(Schema):
+    receipt: str = Field(
+        max_length=40, description="The receipt code the voter got, e.g. ABCD-EFGH-JKMN-PQRS-TVWX."
+    )
+
+
+class ReceiptCheckOut(Out):
+    counted: bool = Field(description="A ballot with this receipt is in the count.")
+
+
+@router.post(
+    "/participation-processes/{id}/receipt-checks",
+    response={200: ReceiptCheckOut, **NOT_FOUND_RESPONSES},
+    by_alias=True,
+    operation_id="participationReceiptChecks_create",
+    summary="Check that a ballot with my receipt is in the count",
+)
+def check_receipt(request: HttpRequest, id: UUID, payload: ReceiptIn):
+    """Anyone holding a receipt can check that a ballot with it is in the count. The
+    answer says nothing about what the ballot holds, nor who cast it. Sent in the body,
+    not the URL, so the receipt does not end up in server logs."""
+    process = _process(id)
+    if process.kind != "budget":
+        raise NotFound(_("Dit proces heeft geen stemming."))
+    if not services.normalise_receipt(payload.receipt):
+        message = _("Een stembewijs heeft 20 letters en cijfers, in groepjes van vier.")
+        raise InvalidInput(message, errors={"receipt": [message]})
+    return {"counted": queries.receipt_counted(process, payload.receipt)}
+
+
+# --- /me: the resident's own participation -------------------------------------------------
+
+me_router = Router(tags=["me"], auth=ResidentSession())
+ME_RESPONSES: dict[int, type[Problem]] = {400: Problem, 401: Problem, 500: Problem}
+
+
+class MyIdeaOut(Out):
+    """An idea I sent in, also when a moderator hid or rejected it (with the reason)."""
+
+    id: UUID
+    process_id: UUID
+    process_title: str
+    title: str
+    body: str
+    location: str
+    visibility: Literal["published", "hidden", "rejected"]
+    moderation_reason: str
+    supports: int
+    created_at: datetime
+
+
+class MySupportOut(Out):
+    """An idea I support. Someone else's idea that is no longer shown has no title."""
+
+    idea_id: UUID
+    idea_title: str | None
+    process_id: UUID
+    process_title: str
+    supported_at: datetime
+
+
+class MyAnswerOut(Out):
+    question: str
+    kind: Literal["single", "multiple", "ranking", "scale", "open"]
+    value: str | int | list[str]
+    moderation: Literal["", "pending", "approved", "rejected"] = Field(
+        description="Open answers only: published after moderation."
+    )
+
+
+class MyResponseOut(Out):
+    """My answers to a consultation; editable on the website while it runs."""
+
+    id: UUID
+    process_id: UUID
+    process_title: str
+    updated_at: datetime
+    answers: list[MyAnswerOut]
+
+
+class MyVoteOut(Out):
+    """That and when I voted in a citizens' budget; never what."""
+
+    process_id: UUID
+    process_title: str
+    voted_at: datetime
+    channel: Literal["online", "paper"]
+    receipt_hint: str = Field(
+        description="The first characters of my receipt; the city does not keep the rest."
+    )
+
+
+MyIdeaPage = page_of(MyIdeaOut, "MyIdeaPage")
+MySupportPage = page_of(MySupportOut, "MySupportPage")
+MyResponsePage = page_of(MyResponseOut, "MyResponsePage")
+MyVotePage = page_of(MyVoteOut, "MyVotePage")
+
+
+def _mine(request: HttpRequest, part: str) -> Actor:
+    actor: Actor = request.auth  # type: ignore[attr-defined]
+    services.participation_open_for_resident(actor=actor, part=part)
+    return actor
+
+
+@me_router.get(
+    "/me/participation/ideas",
+    response={200: MyIdeaPage, **ME_RESPONSES},
+    by_alias=True,
+    operation_id="me_participationIdeas",
+    summary="The ideas I sent in",
+)
+def my_ideas(request: HttpRequest, response: HttpResponse, params: Query[CursorParams]):
+    """Every idea of mine, newest first, with what a moderator decided. Logged as your
+    own read."""
+    actor = _mine(request, "api-ideeen")
+    page = paginate(
+        request,
+        queries.my_ideas(actor.subject),
+        params,
+        keys=("-created_at", "-id"),
+        response=response,
+    )
+    return {
+        "results": [
+            {
+                "id": idea.public_id,
+                "process_id": idea.process.public_id,
+                "process_title": idea.process.title,
+                "title": idea.title,
+                "body": idea.body,
+                "location": idea.location,
+                "visibility": idea.visibility,
+                "moderation_reason": idea.moderation_reason,
+                "supports": idea.supports,
+                "created_at": idea.created_at,
+            }
+            for idea in page.results
+        ],
+        "next": page.next,
+    }
+
+
+@me_router.get(
+    "/me/participation/supports",
+    response={200: MySupportPage, **ME_RESPONSES},
+    by_alias=True,
+    operation_id="me_participationSupports",
+    summary="The ideas I support",
+)
+def my_supports(request: HttpRequest, response: HttpResponse, params: Query[CursorParams]):
+    """Every idea I support, newest support first. Logged as your own read."""
+    actor = _mine(request, "api-steun")
+    page = paginate(
+        request,
+        queries.my_supports(actor.subject),
+        params,
+        keys=("-created_at", "-id"),
+        response=response,
+    )
+    results = []
+    for support in page.results:
+        idea = support.idea
+        shown = idea.visibility == "published" or idea.author == actor.subject
+        results.append(
+            {
+                "idea_id": idea.public_id,
+                "idea_title": idea.title if shown else None,
+                "process_id": idea.process.public_id,
+                "process_title": idea.process.title,
+                "supported_at": support.created_at,
+            }
+        )
+    return {"results": results, "next": page.next}
+
+
+@me_router.get(
+    "/me/participation/responses",
+    response={200: MyResponsePage, **ME_RESPONSES},
+    by_alias=True,
+    operation_id="me_participationResponses",
+    summary="My answers to consultations",
+)
+def my_responses(request: HttpRequest, response: HttpResponse, params: Query[CursorParams]):
+    """My answers to each consultation, last changed first. Logged as your own read."""
+    actor = _mine(request, "api-antwoorden")
+    page = paginate(
+        request,
+        queries.my_responses(actor.subject).prefetch_related("answers__question"),
+        params,
+        keys=("-updated_at", "-id"),
+        response=response,
+    )
+    return {
+        "results": [
+            {
+                "id": item.public_id,
+                "process_id": item.process.public_id,
+                "process_title": item.process.title,
+                "updated_at": item.updated_at,
+                "answers": [
+                    {
+                        "question": answer.question.text,
+                        "kind": answer.question.kind,
+                        "value": answer.value,
+                        "moderation": answer.open_status,
+                    }
+                    for answer in sorted(item.answers.all(), key=lambda a: a.question.order)
+                ],
+            }
+            for item in page.results
+        ],
+        "next": page.next,
+    }
+
+
+@me_router.get(
+    "/me/participation/votes",
+    response={200: MyVotePage, **ME_RESPONSES},
+    by_alias=True,
+    operation_id="me_participationVotes",
+    summary="The citizens' budgets I voted in",
+)
+def my_votes(request: HttpRequest, response: HttpResponse, params: Query[CursorParams]):
+    """That and when I voted, and the start of my receipt; never what I voted (the city
+    cannot know). Check the whole receipt with ``participationReceiptChecks_create``.
+    Logged as your own read."""
+    actor = _mine(request, "api-stemmen")
+    page = paginate(
+        request,
+        queries.my_votes(actor.subject),
+        params,
+        keys=("-voted_at", "-id"),
+        response=response,
+    )
+    return {
+        "results": [
+            {
+                "process_id": vote.process.public_id,
+                "process_title": vote.process.title,
+                "voted_at": vote.voted_at,
+                "channel": vote.channel,
+                "receipt_hint": vote.receipt_hint,
+            }
+            for vote in page.results
+        ],
+        "next": page.next,
     }

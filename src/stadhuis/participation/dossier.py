@@ -289,5 +289,12 @@ SECTIONS = [
             "stembiljet",
         ),
         describe=describe,
+        pages={
+            "mijn-meedoen": gettext_lazy("Uw pagina Mijn meedoen"),
+            "api-ideeen": gettext_lazy("Uw ideeën, via de app"),
+            "api-steun": gettext_lazy("Uw steun voor ideeën, via de app"),
+            "api-antwoorden": gettext_lazy("Uw antwoorden op raadplegingen, via de app"),
+            "api-stemmen": gettext_lazy("Dat u stemde, via de app"),
+        },
     )
 ]

@@ -272,6 +272,17 @@ def my_ideas(subject: str) -> QuerySet[Idea]:
     )
 
 
+def my_supports(subject: str) -> QuerySet[Support]:
+    """The ideas this resident supports, newest support first."""
+    if not subject:
+        return Support.objects.none()
+    return (
+        Support.objects.filter(subject=subject)
+        .select_related("idea__process")
+        .order_by("-created_at", "-id")
+    )
+
+
 def my_votes(subject: str) -> QuerySet[VoterRollEntry]:
     """The votes this resident cast: that and when, never what."""
     if not subject:

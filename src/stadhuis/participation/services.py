@@ -1294,6 +1294,10 @@ def budget_import_pabulib(*, actor: Actor, process: Process, text: str) -> int:
 
 OWN_READS = {
     "mijn-meedoen": activities.IDEAS,
+    "api-ideeen": activities.IDEAS,
+    "api-steun": activities.IDEAS,
+    "api-antwoorden": activities.CONSULTATION,
+    "api-stemmen": activities.VOTING,
     "raadpleging": activities.CONSULTATION,
     "stembiljet": activities.VOTING,
 }
