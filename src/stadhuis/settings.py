@@ -308,6 +308,17 @@ OIDC_RP_SCOPES = env("STADHUIS_OIDC_SCOPES", "openid bsn", help="Scopes asked of
 OIDC_BSN_CLAIM = env(
     "STADHUIS_OIDC_BSN_CLAIM", "bsn", help="Claim in which the broker passes the BSN."
 )
+OIDC_POSTCODE_CLAIM = env(
+    "STADHUIS_OIDC_POSTCODE_CLAIM",
+    "address.postal_code",
+    help="Claim (dotted path) with the resident's postcode from the BRP; used for "
+    "neighbourhood eligibility.",
+)
+OIDC_BIRTHDATE_CLAIM = env(
+    "STADHUIS_OIDC_BIRTHDATE_CLAIM",
+    "birthdate",
+    help="Claim with the resident's birth date (YYYY-MM-DD) from the BRP; used for minimum ages.",
+)
 OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID and OIDC_OP_AUTHORIZATION_ENDPOINT)
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
 OIDC_STORE_ID_TOKEN = False

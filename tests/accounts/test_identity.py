@@ -111,3 +111,43 @@ def test_oidc_backend_maps_the_bsn_claim(db, settings):
     assert backend.update_user(user, {"bsn": "111222333"}).pk == user.pk
     assert backend.create_user({"bsn": "111222334"}) is None
     assert not backend.verify_claims({"sub": "x"})
+
+
+def test_oidc_backend_stores_postcode_and_birth_date_from_the_brp_claims(db, settings):
+    import datetime as dt
+
+    from stadhuis.accounts.oidc import ResidentOIDCBackend
+
+    backend = ResidentOIDCBackend.__new__(ResidentOIDCBackend)
+    claims = {"bsn": "111222333", "birthdate": "1990-05-17", "address": {"postal_code": "1011 ab"}}
+    resident = backend.create_user(claims).resident
+    resident.refresh_from_db()
+    assert (resident.postcode, resident.birth_date) == ("1011AB", dt.date(1990, 5, 17))
+
+    # Moved house: the next login brings the new postcode; no claims leave what was known.
+    backend.update_user(resident.user, {**claims, "address": {"postal_code": "9711AA"}})
+    backend.update_user(resident.user, {"bsn": "111222333"})
+    resident.refresh_from_db()
+    assert (resident.postcode, resident.birth_date) == ("9711AA", dt.date(1990, 5, 17))
+
+    settings.OIDC_POSTCODE_CLAIM = "postcode"
+    settings.OIDC_BIRTHDATE_CLAIM = "geboortedatum"
+    backend.update_user(
+        resident.user, {"bsn": "111222333", "postcode": "3011 AB", "geboortedatum": "1991-01-02"}
+    )
+    resident.refresh_from_db()
+    assert (resident.postcode, resident.birth_date) == ("3011AB", dt.date(1991, 1, 2))
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["1990", "0000-05-17", "17-05-1990", "2990-01-01", "1700-01-01", 19900517, None, {"y": 1}],
+)
+def test_a_birth_date_claim_that_proves_no_age_is_not_stored(db, value):
+    from stadhuis.accounts.brp import birth_date_from_claim
+    from stadhuis.accounts.oidc import ResidentOIDCBackend
+
+    assert birth_date_from_claim(value) is None
+    backend = ResidentOIDCBackend.__new__(ResidentOIDCBackend)
+    user = backend.create_user({"bsn": "111222333", "birthdate": value, "address": "Dorpsstraat"})
+    assert user is not None and user.resident.birth_date is None and user.resident.postcode == ""

@@ -11,13 +11,20 @@ ACTIVITIES = [
         "name": _("Inloggen met DigiD en uw account bij de gemeente"),
         "purpose": _(
             "Vaststellen wie u bent als u inlogt, zodat u alleen uw eigen gegevens ziet "
-            "en uw aanvragen kunt volgen."
+            "en uw aanvragen kunt volgen. Uw postcode en geboortedatum gebruiken we alleen om "
+            "te zien of u mag meedoen, bijvoorbeeld aan een wijkbudget of een peiling met een "
+            "minimumleeftijd."
         ),
         "legal_basis": "public_task",
         "legal_basis_detail": "Wet digitale overheid, art. 8",
         "controller_unit": "Dienstverlening",
         "data_subject_categories": ["inwoners"],
-        "personal_data_categories": ["burgerservicenummer (versleuteld)", "naam", "inlogmomenten"],
+        "personal_data_categories": [
+            "burgerservicenummer (versleuteld)",
+            "naam",
+            "postcode en geboortedatum (uit de BRP, via de inlogdienst)",
+            "inlogmomenten",
+        ],
         "recipients": [],
         "retention_days": None,
         "retention_description": _("Zolang u een account heeft"),

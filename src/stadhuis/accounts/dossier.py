@@ -61,7 +61,10 @@ def records(subject: str) -> list[Record]:
             object_id=str(resident.user.public_id),
             title=_("Uw account"),
             activity=activities.LOGIN,
-            source=_("Van DigiD bij uw eerste inlog; wat u zelf heeft ingevuld"),
+            source=_(
+                "Van DigiD; postcode en geboortedatum uit de Basisregistratie Personen (bij elke "
+                "inlog); wat u zelf heeft ingevuld"
+            ),
             created_at=resident.created_at,
             fields=fields,
         )

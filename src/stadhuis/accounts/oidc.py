@@ -2,7 +2,9 @@
 
 mozilla-django-oidc handles the protocol (state, nonce, token and signature checks);
 this backend only maps the verified claims onto a resident: the BSN claim is
-validated, turned into the pseudonym, and the login is logged as a processing.
+validated, turned into the pseudonym, and the login is logged as a processing. The
+postcode and birth date claims (from the BRP, when the broker passes them) are stored
+for the checks that need them; see ``accounts.brp``.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from stadhuis.accounts import brp
 from stadhuis.accounts.models import User
 from stadhuis.accounts.services import resident_login
 from stadhuis.core.errors import InvalidInput
@@ -39,6 +42,13 @@ class ResidentOIDCBackend(OIDCAuthenticationBackend):
             part for part in (claims.get("given_name", ""), claims.get("family_name", "")) if part
         )
         try:
-            return resident_login(bsn=str(claims[settings.OIDC_BSN_CLAIM]), display_name=name)
+            return resident_login(
+                bsn=str(claims[settings.OIDC_BSN_CLAIM]),
+                display_name=name,
+                postcode=brp.postcode_from_claim(brp.claim(claims, settings.OIDC_POSTCODE_CLAIM)),
+                birth_date=brp.birth_date_from_claim(
+                    brp.claim(claims, settings.OIDC_BIRTHDATE_CLAIM)
+                ),
+            )
         except InvalidInput:
             return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.contrib.auth.password_validation import validate_password
@@ -50,8 +51,18 @@ def actor_for_user(user: User) -> Actor | None:
     return staff_actor(user)
 
 
-def resident_login(*, bsn: str, display_name: str = "", helper: Actor | None = None) -> User:
+def resident_login(
+    *,
+    bsn: str,
+    display_name: str = "",
+    helper: Actor | None = None,
+    postcode: str | None = None,
+    birth_date: dt.date | None = None,
+) -> User:
     """Find or create the resident with this BSN at login, and log the processing.
+
+    ``postcode`` and ``birth_date`` are what the BRP says, passed on by the login broker
+    (see ``accounts.brp``): given, they replace what was stored; ``None`` leaves it.
 
     With ``helper`` (a staff member at the desk who checked the resident's ID), the
     account is found or made for assisted service: logged as done for the resident,
@@ -81,6 +92,12 @@ def resident_login(*, bsn: str, display_name: str = "", helper: Actor | None = N
             except IntegrityError:  # a simultaneous first login won the race
                 created = False
                 resident = Resident.objects.select_related("user").get(pseudonym=pseudonym)
+        facts = {"postcode": postcode, "birth_date": birth_date}
+        changed = {k: v for k, v in facts.items() if v is not None and getattr(resident, k) != v}
+        if changed:
+            Resident.objects.filter(pk=resident.pk).update(**changed)
+            for name, value in changed.items():
+                setattr(resident, name, value)
         actor = resident_actor(resident)
         if helper is not None:
             require_role(helper, Role.CASE_HANDLER, Role.PRIVACY_OFFICER)

@@ -10,21 +10,14 @@ fails closed.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stadhuis.accounts.brp import normalise_postcode
 from stadhuis.accounts.models import Resident
 from stadhuis.participation.models import Neighbourhood, PostcodeArea, Process, Scope
-
-_POSTCODE = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
-
-
-def normalise_postcode(value: str) -> str:
-    cleaned = "".join((value or "").split()).upper()
-    return cleaned if _POSTCODE.match(cleaned) else ""
 
 
 def neighbourhood_for_postcode(postcode: str) -> Neighbourhood | None:
