@@ -419,3 +419,38 @@ def test_lookup_form_is_public_and_cacheable(client, db):
     response = client.get("/volgen")
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_a_type_started_elsewhere_links_there_and_refuses_the_general_form(
+    resident_client, resident, catalogue
+):
+    """A neighbourhood-fund application needs its plan page and neighbours' signatures:
+    the catalogue sends residents to Meedoen, and neither the form nor the service opens
+    such a case without them."""
+    from stadhuis.accounts.services import resident_actor
+    from stadhuis.cases.models import Case
+    from stadhuis.cases.services import case_submit
+    from stadhuis.core.errors import NotAllowed
+
+    html = resident_client.get("/aanvragen").content.decode()
+    assert 'href="/meedoen"' in html and 'href="/aanvragen/wijkfonds-aanvraag"' not in html
+    for method in (resident_client.get, resident_client.post):
+        answer = method("/aanvragen/wijkfonds-aanvraag", {"description": "Een buurtfeest"})
+        assert answer.status_code == 302 and answer["Location"] == "/meedoen"
+    with pytest.raises(NotAllowed, match="/meedoen"):
+        case_submit(
+            actor=resident_actor(resident),
+            case_type_code="right-to-challenge",
+            description="Wij doen het groenonderhoud",
+        )
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["https://evil.example", "//evil.example", "meedoen", "/a b"])
+def test_start_url_must_be_a_path_on_this_site(catalogue, value):
+    from django.core.exceptions import ValidationError
+
+    case_type = catalogue["wijkfonds-aanvraag"]
+    case_type.start_url = value
+    with pytest.raises(ValidationError):
+        case_type.full_clean()

@@ -176,6 +176,10 @@ class CaseTypeOut(Out):
     extension: Extension | None = Field(description="How far the term can be extended, if it can.")
     can_suspend: bool
     anonymous_allowed: bool
+    start_url: str = Field(
+        description="Where residents start a case of this type when the general form and "
+        "POST /cases do not take it (a neighbourhood-fund application, say); empty otherwise."
+    )
     questions: list[dict[str, Any]] = Field(description="The questions its form asks.")
     status_types: list[StatusTypeOut]
     result_types: list[ResultTypeOut]
@@ -348,6 +352,7 @@ def _case_type_out(case_type: CaseType) -> dict:
         ),
         "can_suspend": case_type.can_suspend,
         "anonymous_allowed": case_type.anonymous_allowed,
+        "start_url": case_type.start_url,
         "questions": case_type.questions,
         "status_types": [
             {

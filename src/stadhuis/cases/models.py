@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +78,18 @@ class CaseType(models.Model):
     )
     anonymous_allowed = models.BooleanField(_("anoniem indienen mag"), default=False)
     questions = models.JSONField(_("vragen op het formulier"), default=list, blank=True)
+    # Some cases are opened by another part of the platform, with more than the general
+    # form holds (a neighbourhood-fund application with its neighbours' signatures):
+    # residents start them there, and the general form and the API refuse them.
+    start_url = models.CharField(
+        _("aanvragen via"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leeg: met het algemene formulier. Anders de pagina waar inwoners beginnen."),
+        validators=[
+            RegexValidator(r"^/(?![/\\])\S*$", _("Een pad op deze website, zoals /meedoen."))
+        ],
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

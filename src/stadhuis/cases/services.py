@@ -212,13 +212,23 @@ def case_submit(
     latitude: float | None = None,
     longitude: float | None = None,
     uploads: list[Upload] = (),
+    own_intake: bool = False,
 ) -> Case:
-    """A resident (logged in, or anonymous where the type allows) opens a case."""
+    """A resident (logged in, or anonymous where the type allows) opens a case.
+
+    A type with a ``start_url`` is opened only by the part of the platform that page
+    belongs to, which says so with ``own_intake=True``; the general form and the API are
+    refused, so no such case exists without what that part adds to it.
+    """
     case_type = CaseType.objects.filter(
         code=case_type_code, is_current=True, published_at__isnull=False
     ).first()
     if case_type is None:
         raise NotFound(_("Dit soort aanvraag bestaat niet (meer)."))
+    if case_type.start_url and not own_intake:
+        raise NotAllowed(
+            _("Dit vraagt u niet hier aan, maar op %(url)s.") % {"url": case_type.start_url}
+        )
     anonymous = actor.kind == ActorKind.RESIDENT and not actor.subject
     if actor.kind not in (ActorKind.RESIDENT, ActorKind.APPLICATION):
         raise NotAllowed(_("Alleen inwoners en gekoppelde applicaties dienen zaken in."))

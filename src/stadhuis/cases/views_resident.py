@@ -79,6 +79,8 @@ def submit(request, code: str):
     case_type = queries.published_case_type(code)
     if case_type is None:
         raise Http404
+    if case_type.start_url:  # started elsewhere, e.g. a neighbourhood fund in Meedoen
+        return redirect(case_type.start_url)
     resident = _is_resident(request.user)
     anonymous = not request.user.is_authenticated
     if request.method == "POST":

@@ -384,6 +384,7 @@ CASE_TYPES = [
     },
     {
         "code": "wijkfonds-aanvraag",
+        "start_url": "/meedoen",
         "kind": "request",
         "name": _("Aanvraag wijkfonds"),
         "explanation": _(
@@ -415,6 +416,7 @@ CASE_TYPES = [
     },
     {
         "code": "right-to-challenge",
+        "start_url": "/meedoen",
         "kind": "request",
         "name": _("Right to challenge"),
         "explanation": _(

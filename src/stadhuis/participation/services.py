@@ -1044,6 +1044,7 @@ def application_submit(
             actor=actor,
             case_type_code=FUND_CASE_TYPES[kind],
             description=f"{title}\n\n{plan}"[:5000],
+            own_intake=True,
         )
         application = FundApplication.objects.create(
             process=process,
