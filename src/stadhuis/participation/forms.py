@@ -28,6 +28,20 @@ class Form(ServiceErrorsMixin, forms.Form):
     pass
 
 
+def coordinate_field(label, *, limit: int) -> forms.DecimalField:
+    """A latitude (``limit`` 90) or longitude (180) in degrees, not required, with the
+    six decimals (about 10 cm) the models keep."""
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=-limit,
+        max_value=limit,
+        max_digits=9,
+        decimal_places=6,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "form-input--short"}),
+    )
+
+
 class IdeaFilterForm(forms.Form):
     sort = forms.ChoiceField(
         label=_("Sorteren"),
@@ -65,24 +79,8 @@ class IdeaForm(Form):
         required=False,
         max_length=200,
     )
-    latitude = forms.DecimalField(
-        label=_("Breedtegraad (niet verplicht)"),
-        required=False,
-        min_value=-90,
-        max_value=90,
-        max_digits=9,
-        decimal_places=6,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "form-input--short"}),
-    )
-    longitude = forms.DecimalField(
-        label=_("Lengtegraad (niet verplicht)"),
-        required=False,
-        min_value=-180,
-        max_value=180,
-        max_digits=9,
-        decimal_places=6,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "form-input--short"}),
-    )
+    latitude = coordinate_field(_("Breedtegraad (niet verplicht)"), limit=90)
+    longitude = coordinate_field(_("Lengtegraad (niet verplicht)"), limit=180)
     image = forms.FileField(
         label=_("Foto (niet verplicht)"),
         help_text=_(
@@ -92,6 +90,14 @@ class IdeaForm(Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
+
+    def coordinates(self) -> tuple[float | None, float | None]:
+        """The place as the service takes it: (latitude, longitude), each None if empty."""
+        latitude, longitude = self.cleaned_data.get("latitude"), self.cleaned_data.get("longitude")
+        return (
+            None if latitude is None else float(latitude),
+            None if longitude is None else float(longitude),
+        )
 
     def clean_image(self):
         image = self.cleaned_data.get("image")

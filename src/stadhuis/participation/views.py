@@ -112,6 +112,7 @@ def idea_new(request, process_id):
             similar = queries.similar_ideas(process, f"{data['title']} {data['body']}")
         else:
             image = data.get("image")
+            latitude, longitude = form.coordinates()
             try:
                 idea = services.idea_submit(
                     actor=resident_actor(request.user.resident),
@@ -119,10 +120,8 @@ def idea_new(request, process_id):
                     title=data["title"],
                     body=data["body"],
                     location=data.get("location") or "",
-                    latitude=float(data["latitude"]) if data.get("latitude") is not None else None,
-                    longitude=float(data["longitude"])
-                    if data.get("longitude") is not None
-                    else None,
+                    latitude=latitude,
+                    longitude=longitude,
                     image=Upload(image.read(), image.name) if image else None,
                 )
             except StadhuisError as exc:
