@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count as DbCount
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from stadhuis.participation.models import (
     AbuseReport,
@@ -29,6 +30,7 @@ from stadhuis.participation.models import (
     Neighbourhood,
     OpenAnswerStatus,
     Phase,
+    PhaseKind,
     Process,
     Project,
     Question,
@@ -386,6 +388,19 @@ def consultation_results(process: Process) -> list[QuestionResult]:
     return [results[q.pk] for q in questions_]
 
 
+def published_consultation_results(process: Process) -> list[QuestionResult] | None:
+    """The results of a consultation, or None while answering is still open: counts are
+    published only once the ideas phase (answering) has closed, so they cannot steer
+    the answers."""
+    phases = getattr(process, "phase_list", None)
+    if phases is None:
+        phases = list(process.phases.all())
+    answering = next((p for p in phases if p.kind == PhaseKind.IDEAS), None)
+    if answering is not None and timezone.now() < answering.ends_at:
+        return None
+    return consultation_results(process)
+
+
 def pending_open_answers() -> QuerySet[Answer]:
     return (
         Answer.objects.filter(open_status=OpenAnswerStatus.PENDING)
@@ -508,3 +523,30 @@ def ideas_for_staff(process: Process) -> QuerySet[Idea]:
     return (
         Idea.objects.filter(process=process).select_related("project").order_by("-supports", "-id")
     )
+
+
+# --- Single things by their public id, also hidden ones (staff pages) ------------------------
+
+
+def staff_idea(public_id) -> Idea | None:
+    return Idea.objects.filter(public_id=public_id).select_related("process").first()
+
+
+def staff_comment(public_id) -> Comment | None:
+    return Comment.objects.filter(public_id=public_id).first()
+
+
+def staff_answer(public_id) -> Answer | None:
+    return Answer.objects.filter(public_id=public_id).select_related("question", "response").first()
+
+
+def staff_project(public_id) -> Project | None:
+    return Project.objects.filter(public_id=public_id).select_related("process").first()
+
+
+def staff_application(public_id) -> FundApplication | None:
+    return FundApplication.objects.filter(public_id=public_id).select_related("process").first()
+
+
+def staff_count(public_id) -> Count | None:
+    return Count.objects.filter(public_id=public_id).select_related("process").first()

@@ -11,7 +11,6 @@ import io
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -358,11 +357,9 @@ def results(request, process_id):
     process = _process_or_404(process_id)
     context = {"process": process}
     if process.kind == ProcessKind.CONSULTATION:
-        # Counts are published once answering has closed, so they cannot steer answers.
-        ideas = next((p for p in process.phase_list if p.kind == PhaseKind.IDEAS), None)
-        still_open = ideas is not None and timezone.now() < ideas.ends_at
-        context["results"] = [] if still_open else queries.consultation_results(process)
-        context["still_open"] = still_open
+        results = queries.published_consultation_results(process)
+        context["results"] = results or []
+        context["still_open"] = results is None
     elif process.kind == ProcessKind.BUDGET:
         count = queries.published_count(process)
         context["count"] = count
