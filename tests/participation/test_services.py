@@ -518,3 +518,53 @@ def test_an_open_answer_is_moderated_by_its_random_id(consultation, me, client, 
     answer.refresh_from_db()
     assert answer.open_status != OpenAnswerStatus.PENDING
     assert client.post(f"/medewerkers/meedoen/antwoorden/{answer.pk}").status_code == 404
+
+
+# --- Staff: closing the vote, progress of initiatives --------------------------------------
+
+
+def test_closing_the_vote_ends_the_voting_phase_now(budget, admin, handler, make_process):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    process, _projects = budget
+    with pytest.raises(NotAllowed):
+        services.voting_close(actor=handler, process=process)
+    now = timezone.now()
+    phase = services.voting_close(actor=admin, process=process, now=now)
+    assert phase.ends_at == now and services.current_phase(process) != "voting"
+    # Closing again keeps the earlier end.
+    later = services.voting_close(actor=admin, process=process, now=now + dt.timedelta(hours=1))
+    assert later.ends_at == now
+    set_phase(process, "review")
+    with pytest.raises(InvalidInput, match="nog niet begonnen"):
+        services.voting_close(actor=admin, process=process)
+    without = make_process("budget", phase="ideas", title="Zonder stemfase")
+    without.phases.filter(kind="voting").delete()
+    with pytest.raises(InvalidInput, match="geen stemfase"):
+        services.voting_close(actor=admin, process=without)
+
+
+def test_progress_on_an_initiative_is_logged_for_its_applicant(
+    make_process, me, handler, fund_case_types, budget
+):
+    process = make_process("fund", title="Wijkfonds Centrum", budget=10_000)
+    application = services.application_submit(
+        actor=me, process=process, title="Buurtfeest", plan="Een feest op het plein", amount=800
+    )
+    application = services.application_decide(
+        actor=handler, application=application, score=8, grant=True, reason="Goed plan"
+    )
+    before = logged(activities.FUNDS, me.subject)
+    services.milestone_add(
+        actor=handler, title="Tent gehuurd", progress=40, application=application
+    )
+    assert logged(activities.FUNDS, me.subject) == before + 1
+    entry = ProcessingLogEntry.objects.filter(subject=me.subject).latest("id")
+    assert entry.action == "update" and entry.object_id == str(application.public_id)
+    # A project's progress is the city's, about nobody.
+    _budget, (playground, *_rest) = budget
+    count = ProcessingLogEntry.objects.count()
+    services.milestone_add(actor=handler, title="Eerste paal", progress=10, project=playground)
+    assert ProcessingLogEntry.objects.count() == count

@@ -257,6 +257,25 @@ def phase_move(*, actor: Actor, process: Process, kind: str, starts_at, ends_at)
     return Phase.objects.get(process=process, kind=kind)
 
 
+def voting_close(*, actor: Actor, process: Process, now: dt.datetime | None = None) -> Phase:
+    """Close voting now (staff): the voting phase ends at this moment, or keeps its
+    earlier end. Refused before voting began: that would leave no voting at all."""
+    require_role(actor, Role.ADMINISTRATOR)
+    now = now or timezone.now()
+    phase = Phase.objects.filter(process=process, kind=PhaseKind.VOTING).first()
+    if phase is None:
+        raise InvalidInput(_("Dit proces heeft geen stemfase."))
+    if now <= phase.starts_at:
+        raise InvalidInput(_("Het stemmen is nog niet begonnen."))
+    return phase_move(
+        actor=actor,
+        process=process,
+        kind=PhaseKind.VOTING,
+        starts_at=phase.starts_at,
+        ends_at=min(phase.ends_at, now),
+    )
+
+
 # --- Crowdsourcing ------------------------------------------------------------------------
 
 
@@ -716,6 +735,16 @@ def milestone_add(
         milestone.save()
         target = project or application
         type(target).objects.filter(pk=target.pk).update(progress=progress)
+        if application is not None:
+            # An initiative is the applicant's: its progress is news about them.
+            _log(
+                actor,
+                activities.FUNDS,
+                Action.UPDATE,
+                [application.applicant],
+                "aanvraag",
+                application.public_id,
+            )
     return milestone
 
 
