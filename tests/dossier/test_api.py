@@ -9,7 +9,12 @@ from stadhuis.cases import services as cases
 from stadhuis.privacy.models import ProcessingLogEntry
 from tests.dossier.conftest import report
 
-ENDPOINTS = ["/api/v1/me/dossier", "/api/v1/me/processing-log", "/api/v1/me/export"]
+ENDPOINTS = [
+    "/api/v1/me/dossier",
+    "/api/v1/me/dossier/sections/zaken",
+    "/api/v1/me/processing-log",
+    "/api/v1/me/export",
+]
 
 
 _report = report
@@ -97,3 +102,37 @@ def test_log_can_leave_out_what_i_did_myself(catalogue, me, handler, resident_cl
     cases.case_open_for_staff(actor=handler(), case=_report(me, "Van Anna"))
     data = resident_client.get("/api/v1/me/processing-log", {"othersOnly": "true"}).json()
     assert data["results"] and not any(r["byYourself"] for r in data["results"])
+
+
+def test_dossier_is_paged_per_section_with_counts(catalogue, me, resident_client):
+    made = [_report(me, f"Melding {n}").reference for n in range(5)]
+    data = resident_client.get("/api/v1/me/dossier", {"limit": 2}).json()
+    zaken = next(s for s in data["sections"] if s["key"] == "zaken")
+    assert zaken["count"] == 5 and len(zaken["records"]) == 2
+    assert "/api/v1/me/dossier/sections/zaken?" in zaken["next"]
+    account = next(s for s in data["sections"] if s["key"] == "account")
+    assert account["count"] == len(account["records"]) and account["next"] is None
+
+    seen = [r["objectId"] for r in zaken["records"]]
+    url = zaken["next"]
+    while url:
+        answer = resident_client.get(url)
+        assert answer.status_code == 200
+        page = answer.json()
+        assert page["key"] == "zaken" and page["count"] == 5
+        seen += [r["objectId"] for r in page["records"]]
+        url = page["next"]
+        assert not url or answer["Link"] == f'<{url}>; rel="next"'
+    assert seen == made[::-1]
+
+
+@pytest.mark.parametrize(
+    "cursor", ["!!", "WyJvZmZzZXQiLCAtMV0", "WzFd", "WyJvZmZzZXQiLCAiMiJd", "W251bGxd"]
+)
+def test_bad_section_cursors_and_keys_are_problems(catalogue, me, resident_client, cursor):
+    url = "/api/v1/me/dossier/sections/zaken"
+    answer = resident_client.get(url, {"cursor": cursor})
+    assert answer.status_code == 400 and answer["Content-Type"] == "application/problem+json"
+    assert resident_client.get("/api/v1/me/dossier", {"cursor": "x"}).status_code == 400
+    missing = resident_client.get("/api/v1/me/dossier/sections/bestaat-niet")
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/problem+json"

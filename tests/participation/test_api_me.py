@@ -140,3 +140,18 @@ def test_a_receipt_check_needs_a_budget_process(client, make_process):
     url = f"/api/v1/participation-processes/{process.public_id}/receipt-checks"
     answer = client.post(url, {"receipt": "A" * 20}, content_type="application/json")
     assert answer.status_code == 404 and answer["Content-Type"] == PROBLEM
+
+
+def test_a_resident_never_sees_another_residents_participation(
+    resident_client, budget, me, make_resident, make_process
+):
+    process, (playground, *_rest) = budget
+    other = make_resident("123456782")
+    ideas = make_process()
+    theirs = services.idea_submit(actor=other, process=ideas, title="Van Mohamed", body="x")
+    services.idea_support(actor=other, idea=theirs)
+    services.ballot_cast(actor=other, process=process, choices={playground.code: 1})
+    for part in ("ideas", "supports", "responses", "votes"):
+        answer = resident_client.get(f"{ME}/{part}", {"subject": other.subject})
+        assert answer.status_code == 200 and answer.json()["results"] == []
+        assert other.subject not in answer.content.decode()

@@ -26,7 +26,7 @@ import base64
 import binascii
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -77,9 +77,10 @@ def page_of(item: type[Schema], name: str) -> type[Schema]:
 class Page(Generic[T]):
     """What ``paginate`` returns: the items of this page and the link to the next."""
 
-    def __init__(self, results: list[T], next_url: str | None) -> None:
+    def __init__(self, results: list[T], next_url: str | None, total: int | None = None) -> None:
         self.results = results
         self.next = next_url
+        self.total = total  # only where counting is free (``offset_page``)
 
 
 def _invalid_cursor(reason: str) -> InvalidInput:
@@ -166,10 +167,11 @@ def _key_values(item: Any, keys: Sequence[str]) -> list[Any]:
     return values
 
 
-def _next_url(request: HttpRequest, cursor: str) -> str:
+def _next_url(request: HttpRequest, cursor: str, path: str | None = None) -> str:
     query = request.GET.copy()
     query["cursor"] = cursor
-    return request.build_absolute_uri(f"{request.path}?{urlencode(sorted(query.lists()), True)}")
+    path = path or request.path
+    return request.build_absolute_uri(f"{path}?{urlencode(sorted(query.lists()), True)}")
 
 
 def paginate(
@@ -202,3 +204,44 @@ def paginate(
         if response is not None:
             response["Link"] = f'<{next_url}>; rel="next"'
     return Page(rows, next_url)
+
+
+MAX_OFFSET = 1_000_000
+
+
+def offset_page(
+    request: HttpRequest,
+    params: CursorParams,
+    fetch: Callable[[int, int], tuple[list[T], int]],
+    *,
+    response: HttpResponse | None = None,
+    path: str | None = None,
+) -> Page[T]:
+    """One page of a list that is not a queryset (a dossier section, built by its app):
+    ``fetch(limit, offset)`` returns the items and the total. The cursor holds the
+    offset, opaque to clients as every cursor is; rows added in front may shift a page,
+    which is acceptable for a resident's own, slowly changing data. ``path``: where the
+    next page is, when not at this request's path."""
+    offset = 0
+    if params.cursor:
+        try:
+            raw = base64.urlsafe_b64decode(params.cursor + "=" * (-len(params.cursor) % 4))
+            values = json.loads(raw)
+        except (binascii.Error, ValueError) as exc:
+            raise _invalid_cursor("not a cursor from this API") from exc
+        if not (
+            isinstance(values, list)
+            and len(values) == 2
+            and values[0] == "offset"
+            and type(values[1]) is int
+            and 0 < values[1] <= MAX_OFFSET
+        ):
+            raise _invalid_cursor("not a cursor for this list")
+        offset = values[1]
+    items, total = fetch(params.limit, offset)
+    next_url = None
+    if items and offset + len(items) < total:
+        next_url = _next_url(request, encode_cursor(["offset", offset + len(items)]), path)
+        if response is not None:
+            response["Link"] = f'<{next_url}>; rel="next"'
+    return Page(items, next_url, total)

@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import AliasGenerator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from stadhuis.api.auth import ResidentSession
-from stadhuis.api.pagination import CursorParams, page_of, paginate
+from stadhuis.api.pagination import CursorParams, offset_page, page_of, paginate
 from stadhuis.api.problems import Problem
 from stadhuis.core.context import Actor
+from stadhuis.core.errors import InvalidInput, NotFound
 from stadhuis.dossier import export, queries, services
 from stadhuis.dossier.forms import FIRST_DAY, LAST_DAY
 from stadhuis.privacy.models import Action
@@ -75,11 +77,45 @@ class SectionOut(Out):
     key: str
     title: str
     description: str
-    records: list[RecordOut]
+    count: int = Field(description="How many records the section holds in all.")
+    records: list[RecordOut] = Field(description="The newest first; one page of them.")
+    next: str | None = Field(
+        None, description="URL of the section's next page (me_dossierSection); null if none."
+    )
 
 
 class DossierOut(Out):
     sections: list[SectionOut]
+
+
+def _record_out(item) -> dict:
+    return {
+        **item.record.__dict__,
+        "activity": export.activity_data(item.activity),
+        "rights": item.rights.as_data(),
+        "fields": [f.__dict__ for f in item.record.fields],
+    }
+
+
+def _section_out(
+    request: HttpRequest, subject: str, section, params: CursorParams, *, path=None, response=None
+) -> dict:
+    """One page of a section. ``path``: the section's own endpoint, for the ``next``
+    link, when the page is part of the whole dossier."""
+
+    def fetch(limit: int, offset: int):
+        view = queries.section_view(subject, section, limit=limit, offset=offset)
+        return view.records, view.count
+
+    page = offset_page(request, params, fetch, response=response, path=path)
+    return {
+        "key": section.key,
+        "title": str(section.title),
+        "description": str(section.description),
+        "count": page.total,
+        "records": [_record_out(item) for item in page.results],
+        "next": page.next,
+    }
 
 
 class LogEntryOut(Out):
@@ -122,30 +158,49 @@ class LogParams(CursorParams):
     operation_id="me_dossier",
     summary="All the municipality holds on me",
 )
-def my_dossier(request: HttpRequest):
-    """Every data item of every app, grouped by source, with the processing activity it
-    falls under and the rights you have on it. The call is logged as your own read."""
+def my_dossier(request: HttpRequest, params: Query[CursorParams]):
+    """Every app's section of your data: per section how many records, the newest
+    ``limit`` of them with the processing activity they fall under and your rights on
+    them, and a link to the rest. The call is logged as your own read."""
     actor: Actor = request.auth  # type: ignore[attr-defined]
+    if params.cursor:
+        raise InvalidInput(
+            _("Blader per onderdeel: volg de link 'next' van dat onderdeel."),
+            invalid_params=[{"name": "cursor", "reason": "per section", "code": "invalid-cursor"}],
+        )
     services.dossier_view(actor=actor, part="api")
     return {
         "sections": [
-            {
-                "key": view.section.key,
-                "title": str(view.section.title),
-                "description": str(view.section.description),
-                "records": [
-                    {
-                        **item.record.__dict__,
-                        "activity": export.activity_data(item.activity),
-                        "rights": item.rights.as_data(),
-                        "fields": [f.__dict__ for f in item.record.fields],
-                    }
-                    for item in view.records
-                ],
-            }
-            for view in queries.overview(actor.subject)
+            _section_out(
+                request,
+                actor.subject,
+                section,
+                params,
+                path=f"{request.path}/sections/{section.key}",
+            )
+            for section in queries.sections()
         ]
     }
+
+
+@router.get(
+    "/me/dossier/sections/{key}",
+    response={200: SectionOut, **RESPONSES, 404: Problem},
+    by_alias=True,
+    operation_id="me_dossierSection",
+    summary="One section of my dossier, page by page",
+)
+def my_dossier_section(
+    request: HttpRequest, response: HttpResponse, key: str, params: Query[CursorParams]
+):
+    """The records of one section (``zaken``, ``meedoen``, ...), newest first, a page at
+    a time. The call is logged as your own read of that section."""
+    actor: Actor = request.auth  # type: ignore[attr-defined]
+    section = queries.section(key)
+    if section is None:
+        raise NotFound(_("Dit onderdeel van uw gegevens bestaat niet."))
+    services.dossier_view(actor=actor, part=key)
+    return _section_out(request, actor.subject, section, params, response=response)
 
 
 @router.get(

@@ -120,13 +120,17 @@ def overview(subject: str, *, preview: int | None = None) -> list[SectionView]:
 def section_view(
     subject: str, s: Section, *, limit: int | None = None, offset: int = 0
 ) -> SectionView:
-    """The records of one section (one page of them where the section can page), with
-    the register version in force."""
+    """The records of one section, with the register version in force: all of them, or
+    with ``limit`` one page and the total (read as a page where the section can page,
+    else cut from all its records)."""
     total = None
     if limit is not None and s.preview is not None:
         records, total = s.preview(subject, limit, offset)
     else:
         records = s.records(subject)
+        if limit is not None:
+            total = len(records)
+            records = records[offset : offset + limit]
     versions = current_versions({r.activity for r in records})
     view = SectionView(s, total=total)
     for record in records:

@@ -373,6 +373,18 @@ class ModerateForm(Form):
     )
 
 
+class AnswerModerateForm(Form):
+    approve = forms.TypedChoiceField(
+        label=_("Besluit"),
+        choices=[("1", _("Publiceren")), ("0", _("Niet publiceren"))],
+        coerce=lambda v: v == "1",
+        error_messages={
+            "required": _("Kies een van de mogelijkheden."),
+            "invalid_choice": _("Kies een van de mogelijkheden."),
+        },
+    )
+
+
 class ProjectFromIdeaForm(Form):
     title = forms.CharField(label=_("Titel van het project"), max_length=200)
     cost = forms.IntegerField(label=_("Geschatte kosten (euro)"), min_value=0, max_value=MAX_EUROS)
@@ -418,10 +430,22 @@ class PaperRollForm(Form):
 
 
 class MilestoneForm(Form):
+    field_map = {"attachments": "photo"}  # clean_upload names its field "attachments"
+
     title = forms.CharField(label=_("Mijlpaal"), max_length=200)
     progress = forms.IntegerField(label=_("Voortgang (procent)"), min_value=0, max_value=100)
     note = forms.CharField(label=_("Toelichting"), required=False, max_length=2000)
-    photo = forms.FileField(label=_("Foto (niet verplicht)"), required=False)
+    photo = forms.FileField(
+        label=_("Foto (niet verplicht)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and photo.size > MAX_BYTES:
+            raise forms.ValidationError(_("De foto is te groot. Hij mag hoogstens 10 MB zijn."))
+        return photo
 
 
 class PabulibImportForm(Form):

@@ -1,15 +1,24 @@
 """Staff pages of participation: moderation, feasibility review, paper ballots, counting,
 fund decisions and progress. Administrators and case handlers may use them; each
-service checks the role again."""
+service checks the role again.
+
+Each view parses its input, calls one service or query and renders or redirects with
+a message. A form that was refused comes back on its own card, with the errors at its
+fields (and in the messages on top), as a 4xx.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from stadhuis.accounts.decorators import staff_required
@@ -18,16 +27,7 @@ from stadhuis.cases.services import Upload
 from stadhuis.core.errors import StadhuisError
 from stadhuis.core.roles import Role
 from stadhuis.participation import forms, queries, services, tally
-from stadhuis.participation.models import (
-    Answer,
-    Comment,
-    Count,
-    FundApplication,
-    Idea,
-    PhaseKind,
-    ProcessKind,
-    Project,
-)
+from stadhuis.participation.models import Feasibility, ProcessKind
 
 ROLES = (Role.ADMINISTRATOR, Role.CASE_HANDLER)
 
@@ -38,6 +38,50 @@ def _actor(request):
     return staff_actor(request.user, role)
 
 
+def _found(value):
+    """What a query found, or a 404: an unknown id is the visitor's mistake, not ours."""
+    if value is None:
+        raise Http404
+    return value
+
+
+def _process_url(process) -> str:
+    return reverse("participation:staff_process", kwargs={"process_id": process.public_id})
+
+
+# --- Forms on cards ----------------------------------------------------------------------
+
+
+@dataclass
+class _Failed:
+    """A form that was sent and refused, with its errors, and the card it belongs to."""
+
+    key: tuple
+    form: forms.Form
+    shown: bool = False
+
+
+def _card_form(form_class, failed: _Failed | None, key: tuple, ids: str, **kwargs):
+    """The form on one card of a page. ``ids`` gives its fields ids of their own (a page
+    has a card per report, project or application); the card whose form was refused
+    shows it again, once, with what was sent and the errors at the fields."""
+    auto_id = f"{ids}-%s"
+    if failed is not None and failed.key == key and not failed.shown:
+        failed.shown = True
+        failed.form.auto_id = auto_id
+        return failed.form
+    return form_class(auto_id=auto_id, **kwargs)
+
+
+def _report_key(report) -> tuple:
+    if report.idea_id is not None:
+        return ("idee", report.idea.public_id)
+    return ("reactie", report.comment.public_id)
+
+
+# --- Pages -------------------------------------------------------------------------------
+
+
 @never_cache
 @require_GET
 @staff_required(*ROLES)
@@ -46,10 +90,11 @@ def dashboard(request):
     return _render_dashboard(request)
 
 
-def _render_dashboard(request, status=200):
+def _render_dashboard(request, status=200, failed: _Failed | None = None):
     reports = list(queries.open_reports()[:50])
     answers = list(queries.pending_open_answers()[:50])
     applications = list(queries.pending_applications()[:50])
+    projects = list(queries.projects_to_review()[:50])
     services.staff_queue_open(
         actor=_actor(request), reports=reports, answers=answers, applications=applications
     )
@@ -57,14 +102,38 @@ def _render_dashboard(request, status=200):
         request,
         "participation/staff/dashboard.html",
         {
-            "reports": reports,
-            "projects": list(queries.projects_to_review()[:50]),
+            "reports": [
+                (r, _card_form(forms.ModerateForm, failed, _report_key(r), f"melding-{r.pk}"))
+                for r in reports
+            ],
+            "projects": [
+                (
+                    p,
+                    _card_form(
+                        forms.ReviewForm,
+                        failed,
+                        ("beoordeling", p.public_id),
+                        f"beoordeling-{p.pk}",
+                        initial={"cost": p.cost},
+                    ),
+                )
+                for p in projects
+            ],
             "answers": answers,
-            "applications": applications,
+            "applications": [
+                (
+                    a,
+                    _card_form(
+                        forms.DecideForm,
+                        failed,
+                        ("besluit", a.public_id),
+                        f"besluit-{a.pk}",
+                        initial={"amount": a.amount},
+                    ),
+                )
+                for a in applications
+            ],
             "processes": list(queries.staff_processes()),
-            "moderate_form": forms.ModerateForm(),
-            "review_form": forms.ReviewForm(),
-            "decide_form": forms.DecideForm(),
         },
         status=status,
     )
@@ -75,13 +144,12 @@ def _render_dashboard(request, status=200):
 @staff_required(*ROLES)
 def process(request, process_id):
     """One process for staff: ideas to turn into projects, paper ballots, counts."""
-    found = queries.process_by_id(process_id)
-    if found is None:
-        raise Http404
-    return _render_process(request, found)
+    return _render_process(request, _found(queries.process_by_id(process_id)))
 
 
-def _render_process(request, found, status=200):
+def _render_process(request, found, status=200, failed: _Failed | None = None):
+    projects = list(queries.process_projects(found))
+    applications = list(queries.public_applications(found))
     return render(
         request,
         "participation/staff/process.html",
@@ -89,18 +157,40 @@ def _render_process(request, found, status=200):
             "process": found,
             "phase": services.current_phase(found),
             "ideas": list(queries.ideas_for_staff(found)[:100]),
-            "projects": list(queries.process_projects(found)),
+            "projects": projects,
+            "milestone_forms": [
+                (
+                    p,
+                    _card_form(
+                        forms.MilestoneForm,
+                        failed,
+                        ("voortgang", "project", p.public_id),
+                        f"voortgang-{p.pk}",
+                    ),
+                )
+                for p in projects
+                if p.feasibility == Feasibility.FEASIBLE
+            ],
             "count": queries.latest_count(found),
             "rules": tally.rules(),
             "turnout": queries.turnout(found),
             "is_budget": found.kind == ProcessKind.BUDGET,
-            "applications": list(queries.public_applications(found)),
-            "project_form": forms.ProjectFromIdeaForm(),
-            "roll_form": forms.PaperRollForm(),
-            "milestone_form": forms.MilestoneForm(),
-            "import_form": forms.PabulibImportForm(),
-            "question_form": forms.QuestionForm(),
-            "questions": list(found.questions.order_by("order")),
+            "applications": [
+                (
+                    a,
+                    _card_form(
+                        forms.MilestoneForm,
+                        failed,
+                        ("voortgang", "aanvraag", a.public_id),
+                        f"voortgang-aanvraag-{a.pk}",
+                    ),
+                )
+                for a in applications
+            ],
+            "roll_form": _card_form(forms.PaperRollForm, failed, ("stemregister",), "stemmer"),
+            "import_form": _card_form(forms.PabulibImportForm, failed, ("pabulib",), "pabulib"),
+            "question_form": _card_form(forms.QuestionForm, failed, ("vraag",), "vraag"),
+            "questions": queries.questions(found),
         },
         status=status,
     )
@@ -111,59 +201,65 @@ def _done(request, message, *, to=None):
     return redirect(to or "participation:staff")
 
 
-def _failed(request, exc_or_form, *, process=None):
-    """Show the page again with the problem on top, as a 4xx."""
+def _failed(request, problem, *, process=None, card: tuple | None = None):
+    """Show the page again with the problem on top, as a 4xx. ``card`` is the key and the
+    form that was sent: that card shows the errors at its fields."""
     status = 400
-    if isinstance(exc_or_form, StadhuisError):
-        messages.error(request, str(exc_or_form.message))
-        status = exc_or_form.status
+    if isinstance(problem, StadhuisError):
+        messages.error(request, str(problem.message))
+        status = problem.status
+        if card is not None:
+            card[1].add_service_error(problem)
     else:
-        for errors in exc_or_form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for errors in problem.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    failed = _Failed(*card) if card is not None else None
     if process is not None:
-        return _render_process(request, queries.process_by_id(process.public_id), status)
-    return _render_dashboard(request, status)
+        return _render_process(request, queries.process_by_id(process.public_id), status, failed)
+    return _render_dashboard(request, status, failed)
 
 
-def _get(model, **lookup):
-    found = model.objects.filter(**lookup).first()
-    if found is None:
-        raise Http404
-    return found
+# --- Moderation, review and decisions ------------------------------------------------------
 
 
 @require_POST
 @staff_required(*ROLES)
 def moderate(request, kind, public_id):
-    target = _get(Idea if kind == "idee" else Comment, public_id=public_id)
+    """Hide, restore or reject an idea (``idee``) or a comment (``reactie``)."""
+    if kind == "idee":
+        target = _found(queries.staff_idea(public_id))
+        run = partial(services.idea_moderate, idea=target)
+    elif kind == "reactie":
+        target = _found(queries.staff_comment(public_id))
+        run = partial(services.comment_moderate, comment=target)
+    else:
+        raise Http404
+    key = (kind, target.public_id)
     form = forms.ModerateForm(request.POST)
     if not form.is_valid():
-        return _failed(request, form)
-    run = services.idea_moderate if kind == "idee" else services.comment_moderate
+        return _failed(request, form, card=(key, form))
     try:
         run(
             actor=_actor(request),
-            **{"idea" if kind == "idee" else "comment": target},
             action=form.cleaned_data["action"],
             reason=form.cleaned_data["reason"],
         )
     except StadhuisError as exc:
-        return _failed(request, exc)
+        return _failed(request, exc, card=(key, form))
     return _done(request, _("Het moderatiebesluit is opgeslagen en gelogd."))
 
 
 @require_POST
 @staff_required(*ROLES)
 def answer_moderate(request, answer_id):
-    answer = (
-        Answer.objects.select_related("question", "response").filter(public_id=answer_id).first()
-    )
-    if answer is None:
-        raise Http404
+    answer = _found(queries.staff_answer(answer_id))
+    form = forms.AnswerModerateForm(request.POST)
+    if not form.is_valid():
+        return _failed(request, form)
     try:
         services.answer_moderate(
-            actor=_actor(request), answer=answer, approve=request.POST.get("approve") == "1"
+            actor=_actor(request), answer=answer, approve=form.cleaned_data["approve"]
         )
     except StadhuisError as exc:
         return _failed(request, exc)
@@ -173,8 +269,7 @@ def answer_moderate(request, answer_id):
 @require_POST
 @staff_required(*ROLES)
 def project_from_idea(request, idea_id):
-    idea = _get(Idea, public_id=idea_id)
-    to = redirect("participation:staff_process", process_id=idea.process.public_id).url
+    idea = _found(queries.staff_idea(idea_id))
     form = forms.ProjectFromIdeaForm(request.POST)
     if not form.is_valid():
         return _failed(request, form, process=idea.process)
@@ -189,16 +284,19 @@ def project_from_idea(request, idea_id):
         )
     except StadhuisError as exc:
         return _failed(request, exc, process=idea.process)
-    return _done(request, _("Het project wacht nu op de beoordeling."), to=to)
+    return _done(
+        request, _("Het project wacht nu op de beoordeling."), to=_process_url(idea.process)
+    )
 
 
 @require_POST
 @staff_required(*ROLES)
 def project_review(request, project_id):
-    project = _get(Project, public_id=project_id)
+    project = _found(queries.staff_project(project_id))
+    key = ("beoordeling", project.public_id)
     form = forms.ReviewForm(request.POST)
     if not form.is_valid():
-        return _failed(request, form)
+        return _failed(request, form, card=(key, form))
     try:
         services.project_review(
             actor=_actor(request),
@@ -208,17 +306,18 @@ def project_review(request, project_id):
             cost=form.cleaned_data["cost"],
         )
     except StadhuisError as exc:
-        return _failed(request, exc)
+        return _failed(request, exc, card=(key, form))
     return _done(request, _("De beoordeling is opgeslagen."))
 
 
 @require_POST
 @staff_required(*ROLES)
 def application_decide(request, application_id):
-    application = _get(FundApplication, public_id=application_id)
+    application = _found(queries.staff_application(application_id))
+    key = ("besluit", application.public_id)
     form = forms.DecideForm(request.POST)
     if not form.is_valid():
-        return _failed(request, form)
+        return _failed(request, form, card=(key, form))
     data = form.cleaned_data
     try:
         services.application_decide(
@@ -230,143 +329,141 @@ def application_decide(request, application_id):
             amount=data.get("amount"),
         )
     except StadhuisError as exc:
-        return _failed(request, exc)
+        return _failed(request, exc, card=(key, form))
     return _done(request, _("Het besluit is opgeslagen en openbaar."))
 
 
-def _process_action(request, process_id, run, message):
-    found = queries.process_by_id(process_id)
-    if found is None:
-        raise Http404
-    to = redirect("participation:staff_process", process_id=found.public_id).url
-    try:
-        run(found)
-    except StadhuisError as exc:
-        return _failed(request, exc, process=found)
-    return _done(request, message, to=to)
+# --- Voting and counting -------------------------------------------------------------------
 
 
+@sensitive_post_parameters("voter_bsn")
 @require_POST
 @staff_required(*ROLES)
 def roll_mark(request, process_id):
+    found = _found(queries.process_by_id(process_id))
+    key = ("stemregister",)
     form = forms.PaperRollForm(request.POST)
     if not form.is_valid():
-        return _failed(request, form)
-
-    def run(found):
+        return _failed(request, form, process=found, card=(key, form))
+    try:
         services.roll_mark_paper(
             actor=_actor(request), process=found, voter_bsn=form.cleaned_data["voter_bsn"]
         )
-
-    return _process_action(
-        request, process_id, run, _("De stemmer staat op het stemregister (papier).")
+    except StadhuisError as exc:
+        return _failed(request, exc, process=found, card=(key, form))
+    return _done(
+        request, _("De stemmer staat op het stemregister (papier)."), to=_process_url(found)
     )
 
 
 @require_POST
 @staff_required(*ROLES)
 def paper_ballot(request, process_id):
-    def run(found):
-        projects = queries.ballot_projects(found)
-        form = forms.BallotForm(request.POST, process=found, projects=projects)
-        if not form.is_valid():
-            raise StadhuisError(_("Het stembiljet is niet goed ingevuld."))
+    found = _found(queries.process_by_id(process_id))
+    form = forms.BallotForm(request.POST, process=found, projects=queries.ballot_projects(found))
+    if not form.is_valid():
+        return _failed(request, form, process=found)
+    try:
         services.ballot_enter_paper(actor=_actor(request), process=found, choices=form.choices())
-
-    return _process_action(request, process_id, run, _("Het papieren stembiljet is ingevoerd."))
+    except StadhuisError as exc:
+        return _failed(request, exc, process=found)
+    return _done(request, _("Het papieren stembiljet is ingevoerd."), to=_process_url(found))
 
 
 @require_POST
 @staff_required(Role.ADMINISTRATOR)
 def close_voting(request, process_id):
-    def run(found):
-        phase = next((p for p in found.phase_list if p.kind == PhaseKind.VOTING), None)
-        if phase is None:
-            raise StadhuisError(_("Dit proces heeft geen stemfase."))
-        now = timezone.now()
-        if now <= phase.starts_at:
-            raise StadhuisError(_("Het stemmen is nog niet begonnen."))
-        services.phase_move(
-            actor=_actor(request),
-            process=found,
-            kind=PhaseKind.VOTING,
-            starts_at=phase.starts_at,
-            ends_at=min(phase.ends_at, now),
-        )
-
-    return _process_action(request, process_id, run, _("Het stemmen is gesloten."))
+    found = _found(queries.process_by_id(process_id))
+    try:
+        services.voting_close(actor=_actor(request), process=found)
+    except StadhuisError as exc:
+        return _failed(request, exc, process=found)
+    return _done(request, _("Het stemmen is gesloten."), to=_process_url(found))
 
 
 @require_POST
 @staff_required(Role.ADMINISTRATOR)
 def count_request(request, process_id):
-    def run(found):
+    found = _found(queries.process_by_id(process_id))
+    try:
         services.count_request(
             actor=_actor(request), process=found, rule=request.POST.get("rule", "")
         )
-
-    return _process_action(
-        request, process_id, run, _("De telling staat klaar. De achtergrondtaak telt de stemmen.")
+    except StadhuisError as exc:
+        return _failed(request, exc, process=found)
+    return _done(
+        request,
+        _("De telling staat klaar. De achtergrondtaak telt de stemmen."),
+        to=_process_url(found),
     )
 
 
 @require_POST
 @staff_required(Role.ADMINISTRATOR)
 def count_publish(request, count_id):
-    count = _get(Count, public_id=count_id)
-    to = redirect("participation:staff_process", process_id=count.process.public_id).url
+    count = _found(queries.staff_count(count_id))
     try:
         services.count_publish(actor=_actor(request), count=count)
     except StadhuisError as exc:
         return _failed(request, exc, process=count.process)
-    return _done(request, _("De uitslag is gepubliceerd."), to=to)
+    return _done(request, _("De uitslag is gepubliceerd."), to=_process_url(count.process))
+
+
+# --- Progress ------------------------------------------------------------------------------
 
 
 @require_POST
 @staff_required(*ROLES)
 def milestone_add(request, kind, public_id):
-    target = _get(Project if kind == "project" else FundApplication, public_id=public_id)
-    to = redirect("participation:staff_process", process_id=target.process.public_id).url
+    """Report progress on a funded project (``project``) or initiative (``aanvraag``)."""
+    if kind == "project":
+        target = _found(queries.staff_project(public_id))
+        run = partial(services.milestone_add, project=target)
+    elif kind == "aanvraag":
+        target = _found(queries.staff_application(public_id))
+        run = partial(services.milestone_add, application=target)
+    else:
+        raise Http404
+    key = ("voortgang", kind, target.public_id)
     form = forms.MilestoneForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _failed(request, form, process=target.process)
+        return _failed(request, form, process=target.process, card=(key, form))
     data = form.cleaned_data
     photo = data.get("photo")
     try:
-        services.milestone_add(
+        run(
             actor=_actor(request),
             title=data["title"],
             progress=data["progress"],
             note=data.get("note", ""),
-            project=target if kind == "project" else None,
-            application=target if kind != "project" else None,
             photo=Upload(photo.read(), photo.name) if photo else None,
         )
     except StadhuisError as exc:
-        return _failed(request, exc, process=target.process)
-    return _done(request, _("De voortgang is bijgewerkt."), to=to)
+        return _failed(request, exc, process=target.process, card=(key, form))
+    return _done(request, _("De voortgang is bijgewerkt."), to=_process_url(target.process))
+
+
+# --- Processes -----------------------------------------------------------------------------
 
 
 @require_POST
 @staff_required(Role.ADMINISTRATOR)
 def pabulib_import(request, process_id):
-    found = queries.process_by_id(process_id)
-    if found is None:
-        raise Http404
+    found = _found(queries.process_by_id(process_id))
+    key = ("pabulib",)
     form = forms.PabulibImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _failed(request, form, process=found)
+        return _failed(request, form, process=found, card=(key, form))
     try:
         ballots = services.budget_import_pabulib(
             actor=_actor(request), process=found, text=form.cleaned_data["file"]
         )
     except StadhuisError as exc:
-        return _failed(request, exc, process=found)
-    to = redirect("participation:staff_process", process_id=found.public_id).url
+        return _failed(request, exc, process=found, card=(key, form))
     return _done(
         request,
         _("Het bestand is ingelezen: %(count)s stembiljetten.") % {"count": ballots},
-        to=to,
+        to=_process_url(found),
     )
 
 
@@ -406,11 +503,7 @@ def process_new(request):
         except StadhuisError as exc:
             form.add_service_error(exc)
         else:
-            return _done(
-                request,
-                _("Het proces is aangemaakt."),
-                to=redirect("participation:staff_process", process_id=created.public_id).url,
-            )
+            return _done(request, _("Het proces is aangemaakt."), to=_process_url(created))
     return render(
         request,
         "participation/staff/process_new.html",
@@ -422,12 +515,11 @@ def process_new(request):
 @require_POST
 @staff_required(Role.ADMINISTRATOR)
 def question_add(request, process_id):
-    found = queries.process_by_id(process_id)
-    if found is None:
-        raise Http404
+    found = _found(queries.process_by_id(process_id))
+    key = ("vraag",)
     form = forms.QuestionForm(request.POST)
     if not form.is_valid():
-        return _failed(request, form, process=found)
+        return _failed(request, form, process=found, card=(key, form))
     data = form.cleaned_data
     try:
         services.question_add(
@@ -441,6 +533,5 @@ def question_add(request, process_id):
             required=data["required"],
         )
     except StadhuisError as exc:
-        return _failed(request, exc, process=found)
-    to = redirect("participation:staff_process", process_id=found.public_id).url
-    return _done(request, _("De vraag is toegevoegd."), to=to)
+        return _failed(request, exc, process=found, card=(key, form))
+    return _done(request, _("De vraag is toegevoegd."), to=_process_url(found))
