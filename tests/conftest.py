@@ -138,3 +138,43 @@ def make_processor(privacy_officer):
         return services.processor_save(actor=privacy_officer, name=name, **fields)
 
     return make
+
+
+# --- Tests that commit: the append-only processing log and the flush afterwards ---------
+
+
+@pytest.fixture
+def committed_db(transactional_db):
+    """A database whose writes commit, so other threads and connections see them
+    (``transactional_db``), emptied after the test although the processing log is
+    append-only. PostgreSQL only.
+
+    pytest-django empties the database after such a test with one TRUNCATE of every
+    table, which the log's BEFORE TRUNCATE triggers refuse (privacy migration 0002).
+    This fixture's teardown runs before that flush and makes the flush itself, once,
+    disable those triggers, truncate and enable them again, all in the flush's one
+    transaction: DDL is transactional on PostgreSQL, so no other connection ever sees
+    the log without its triggers, and if the flush fails they were never off. Only the
+    test harness does this; the migration and production code are untouched.
+    """
+    from importlib import import_module
+
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    conn = connections[DEFAULT_DB_ALIAS]
+    if conn.vendor != "postgresql":
+        pytest.skip("committed_db empties the append-only log on PostgreSQL only")
+    tables = import_module("stadhuis.privacy.migrations.0002_append_only_log_triggers").TABLES
+    yield
+    ops = conn.ops
+    original = ops.execute_sql_flush
+
+    def flush_with_the_log(sql_list):
+        del ops.execute_sql_flush  # once: the next flush is an ordinary one again
+        original(
+            [f"ALTER TABLE {t} DISABLE TRIGGER {t}_no_truncate" for t in tables]
+            + list(sql_list)
+            + [f"ALTER TABLE {t} ENABLE TRIGGER {t}_no_truncate" for t in tables]
+        )
+
+    ops.execute_sql_flush = flush_with_the_log
