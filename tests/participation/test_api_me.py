@@ -114,7 +114,7 @@ def test_each_call_is_logged_as_my_own_read_and_named_in_my_log(resident_client,
     }
     log = resident_client.get("/api/v1/me/processing-log?limit=100").json()["results"]
     concerns = {row["concerns"] for row in log}
-    assert "Dat u stemde, via de app" in concerns and "api-stemmen" not in concerns
+    assert "Dat u stemde, via een app" in concerns and "api-stemmen" not in concerns
 
 
 def test_anyone_checks_a_receipt_without_learning_the_ballot(client, budget, me):

@@ -291,10 +291,10 @@ SECTIONS = [
         describe=describe,
         pages={
             "mijn-meedoen": gettext_lazy("Uw pagina Mijn meedoen"),
-            "api-ideeen": gettext_lazy("Uw ideeën, via de app"),
-            "api-steun": gettext_lazy("Uw steun voor ideeën, via de app"),
-            "api-antwoorden": gettext_lazy("Uw antwoorden op raadplegingen, via de app"),
-            "api-stemmen": gettext_lazy("Dat u stemde, via de app"),
+            "api-ideeen": gettext_lazy("Uw ideeën, via een app"),
+            "api-steun": gettext_lazy("Uw steun voor ideeën, via een app"),
+            "api-antwoorden": gettext_lazy("Uw antwoorden op raadplegingen, via een app"),
+            "api-stemmen": gettext_lazy("Dat u stemde, via een app"),
         },
     )
 ]
