@@ -136,3 +136,21 @@ def test_bad_section_cursors_and_keys_are_problems(catalogue, me, resident_clien
     assert resident_client.get("/api/v1/me/dossier", {"cursor": "x"}).status_code == 400
     missing = resident_client.get("/api/v1/me/dossier/sections/bestaat-niet")
     assert missing.status_code == 404 and missing["Content-Type"] == "application/problem+json"
+
+
+def test_a_refused_section_cursor_logs_no_read(catalogue, me, resident_client):
+    mine = ProcessingLogEntry.objects.filter(subject=me.subject, object_type="dossier")
+    url = "/api/v1/me/dossier/sections/zaken"
+    assert resident_client.get(url, {"cursor": "WyJvZmZzZXQiLCAtMV0"}).status_code == 400
+    assert not mine.exists()
+    assert resident_client.get(url).status_code == 200
+    assert list(mine.values_list("object_id", flat=True)) == ["zaken"]
+
+
+def test_the_whole_dossier_is_no_list_in_the_openapi_document(client):
+    """Its sections page on through their own endpoint: no cursor, no Link header."""
+    operation = client.get("/api/v1/openapi.json").json()["paths"]["/me/dossier"]["get"]
+    assert [p["name"] for p in operation["parameters"]] == ["limit"]
+    assert "Link" not in operation["responses"]["200"]["headers"]
+    section = client.get("/api/v1/openapi.json").json()["paths"]["/me/dossier/sections/{key}"]
+    assert "Link" in section["get"]["responses"]["200"]["headers"]

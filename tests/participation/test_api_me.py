@@ -155,3 +155,19 @@ def test_a_resident_never_sees_another_residents_participation(
         answer = resident_client.get(f"{ME}/{part}", {"subject": other.subject})
         assert answer.status_code == 200 and answer.json()["results"] == []
         assert other.subject not in answer.content.decode()
+
+
+def test_a_refused_cursor_reads_nothing_and_logs_nothing(resident_client, me):
+    mine = ProcessingLogEntry.objects.filter(subject=me.subject, action="read")
+    for part in ("ideas", "supports", "responses", "votes"):
+        answer = resident_client.get(f"{ME}/{part}", {"cursor": "!!"})
+        assert answer.status_code == 400 and answer["Content-Type"] == PROBLEM
+    assert not mine.exists()
+    for part in ("ideas", "supports", "responses", "votes"):
+        assert resident_client.get(f"{ME}/{part}").status_code == 200
+    assert sorted(mine.values_list("object_type", flat=True)) == [
+        "api-antwoorden",
+        "api-ideeen",
+        "api-stemmen",
+        "api-steun",
+    ]

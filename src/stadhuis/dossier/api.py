@@ -16,7 +16,14 @@ from pydantic import AliasGenerator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from stadhuis.api.auth import ResidentSession
-from stadhuis.api.pagination import CursorParams, offset_page, page_of, paginate
+from stadhuis.api.pagination import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    CursorParams,
+    offset_page,
+    page_of,
+    paginate,
+)
 from stadhuis.api.problems import Problem
 from stadhuis.core.context import Actor
 from stadhuis.core.errors import InvalidInput, NotFound
@@ -151,6 +158,18 @@ class LogParams(CursorParams):
     )
 
 
+class DossierParams(Schema):
+    """The query of ``/me/dossier``: one page size for every section. No cursor (so no
+    ``Link`` header): each section pages on at its own ``next`` link."""
+
+    limit: int = Field(
+        DEFAULT_LIMIT,
+        ge=1,
+        le=MAX_LIMIT,
+        description="Records per section; a section's `next` link gives the rest.",
+    )
+
+
 @router.get(
     "/me/dossier",
     response={200: DossierOut, **RESPONSES},
@@ -158,12 +177,12 @@ class LogParams(CursorParams):
     operation_id="me_dossier",
     summary="All the municipality holds on me",
 )
-def my_dossier(request: HttpRequest, params: Query[CursorParams]):
+def my_dossier(request: HttpRequest, params: Query[DossierParams]):
     """Every app's section of your data: per section how many records, the newest
     ``limit`` of them with the processing activity they fall under and your rights on
     them, and a link to the rest. The call is logged as your own read."""
     actor: Actor = request.auth  # type: ignore[attr-defined]
-    if params.cursor:
+    if "cursor" in request.GET:  # not a paged list itself: each section has its own pages
         raise InvalidInput(
             _("Blader per onderdeel: volg de link 'next' van dat onderdeel."),
             invalid_params=[{"name": "cursor", "reason": "per section", "code": "invalid-cursor"}],
@@ -175,7 +194,7 @@ def my_dossier(request: HttpRequest, params: Query[CursorParams]):
                 request,
                 actor.subject,
                 section,
-                params,
+                CursorParams(limit=params.limit),
                 path=f"{request.path}/sections/{section.key}",
             )
             for section in queries.sections()
@@ -199,8 +218,10 @@ def my_dossier_section(
     section = queries.section(key)
     if section is None:
         raise NotFound(_("Dit onderdeel van uw gegevens bestaat niet."))
+    page = _section_out(request, actor.subject, section, params, response=response)
+    # Logged once the page is read: a refused cursor reads nothing, so it logs nothing.
     services.dossier_view(actor=actor, part=key)
-    return _section_out(request, actor.subject, section, params, response=response)
+    return page
 
 
 @router.get(

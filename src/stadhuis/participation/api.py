@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -20,7 +21,7 @@ from pydantic import AliasGenerator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from stadhuis.api.auth import ResidentSession
-from stadhuis.api.pagination import CursorParams, page_of, paginate
+from stadhuis.api.pagination import CursorParams, Page, page_of, paginate
 from stadhuis.api.problems import NOT_FOUND_RESPONSES, Problem
 from stadhuis.core.context import Actor
 from stadhuis.core.errors import InvalidInput, NotFound
@@ -361,10 +362,21 @@ MyResponsePage = page_of(MyResponseOut, "MyResponsePage")
 MyVotePage = page_of(MyVoteOut, "MyVotePage")
 
 
-def _mine(request: HttpRequest, part: str) -> Actor:
+def _my_page(
+    request: HttpRequest,
+    response: HttpResponse,
+    params: CursorParams,
+    rows: QuerySet,
+    *,
+    part: str,
+    keys: tuple[str, ...],
+) -> Page:
+    """One page of the resident's own ``rows``, logged as their own read once it is read
+    (and before it is sent): a refused cursor reads nothing, so it logs nothing."""
     actor: Actor = request.auth  # type: ignore[attr-defined]
+    page = paginate(request, rows, params, keys=keys, response=response)
     services.participation_open_for_resident(actor=actor, part=part)
-    return actor
+    return page
 
 
 @me_router.get(
@@ -377,13 +389,14 @@ def _mine(request: HttpRequest, part: str) -> Actor:
 def my_ideas(request: HttpRequest, response: HttpResponse, params: Query[CursorParams]):
     """Every idea of mine, newest first, with what a moderator decided. Logged as your
     own read."""
-    actor = _mine(request, "api-ideeen")
-    page = paginate(
+    actor: Actor = request.auth  # type: ignore[attr-defined]
+    page = _my_page(
         request,
-        queries.my_ideas(actor.subject),
+        response,
         params,
+        queries.my_ideas(actor.subject),
+        part="api-ideeen",
         keys=("-created_at", "-id"),
-        response=response,
     )
     return {
         "results": [
@@ -414,13 +427,14 @@ def my_ideas(request: HttpRequest, response: HttpResponse, params: Query[CursorP
 )
 def my_supports(request: HttpRequest, response: HttpResponse, params: Query[CursorParams]):
     """Every idea I support, newest support first. Logged as your own read."""
-    actor = _mine(request, "api-steun")
-    page = paginate(
+    actor: Actor = request.auth  # type: ignore[attr-defined]
+    page = _my_page(
         request,
-        queries.my_supports(actor.subject),
+        response,
         params,
+        queries.my_supports(actor.subject),
+        part="api-steun",
         keys=("-created_at", "-id"),
-        response=response,
     )
     results = []
     for support in page.results:
@@ -447,13 +461,14 @@ def my_supports(request: HttpRequest, response: HttpResponse, params: Query[Curs
 )
 def my_responses(request: HttpRequest, response: HttpResponse, params: Query[CursorParams]):
     """My answers to each consultation, last changed first. Logged as your own read."""
-    actor = _mine(request, "api-antwoorden")
-    page = paginate(
+    actor: Actor = request.auth  # type: ignore[attr-defined]
+    page = _my_page(
         request,
-        queries.my_responses(actor.subject).prefetch_related("answers__question"),
+        response,
         params,
+        queries.my_responses(actor.subject).prefetch_related("answers__question"),
+        part="api-antwoorden",
         keys=("-updated_at", "-id"),
-        response=response,
     )
     return {
         "results": [
@@ -489,13 +504,14 @@ def my_votes(request: HttpRequest, response: HttpResponse, params: Query[CursorP
     """That and when I voted, and the start of my receipt; never what I voted (the city
     cannot know). Check the whole receipt with ``participationReceiptChecks_create``.
     Logged as your own read."""
-    actor = _mine(request, "api-stemmen")
-    page = paginate(
+    actor: Actor = request.auth  # type: ignore[attr-defined]
+    page = _my_page(
         request,
-        queries.my_votes(actor.subject),
+        response,
         params,
+        queries.my_votes(actor.subject),
+        part="api-stemmen",
         keys=("-voted_at", "-id"),
-        response=response,
     )
     return {
         "results": [
