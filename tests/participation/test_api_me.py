@@ -171,3 +171,27 @@ def test_a_refused_cursor_reads_nothing_and_logs_nothing(resident_client, me):
         "api-stemmen",
         "api-steun",
     ]
+
+
+def test_my_dossier_names_a_hidden_idea_of_someone_else_no_more(
+    resident_client, make_process, me, handler, make_resident
+):
+    """A title a moderator hid must not live on in the records of those who supported
+    or answered it (the log and /me/participation/supports already leave it out)."""
+    process = make_process()
+    other = make_resident("123456782")
+    hidden = services.idea_submit(actor=other, process=process, title="Gratis pizza", body="x")
+    mine = services.idea_submit(actor=me, process=process, title="Mijn bankje", body="x")
+    services.idea_support(actor=me, idea=hidden)
+    for idea in (hidden, mine):
+        services.comment_add(actor=me, idea=idea, body="Goed plan")
+        services.idea_moderate(actor=handler, idea=idea, action="hide", reason="Te vroeg.")
+
+    section = resident_client.get("/api/v1/me/dossier/sections/meedoen").json()
+    assert "Gratis pizza" not in json.dumps(section)
+    titles = {record["title"] for record in section["records"]}
+    assert {
+        "U steunt: een idee dat niet meer te zien is",
+        "Reactie bij: een idee dat niet meer te zien is",
+        "Reactie bij: Mijn bankje",
+    } <= titles

@@ -36,6 +36,15 @@ def _when(moment) -> str:
     return date_format(moment, "j F Y, H:i")
 
 
+def _idea_title(idea: Idea, subject: str) -> str:
+    """An idea's title as a record about something else names it: someone else's idea
+    only while it is published (a title a moderator hid must not live on), as ``describe``
+    names it in the log."""
+    if idea.visibility == "published" or idea.author == subject:
+        return idea.title
+    return _("een idee dat niet meer te zien is")
+
+
 def records(subject: str) -> list[Record]:
     """Eight queries, however many rows the resident has."""
     if not subject:
@@ -69,7 +78,7 @@ def records(subject: str) -> list[Record]:
             Record(
                 object_type="reactie",
                 object_id=str(comment.public_id),
-                title=_("Reactie bij: %(title)s") % {"title": comment.idea.title},
+                title=_("Reactie bij: %(title)s") % {"title": _idea_title(comment.idea, subject)},
                 activity=activities.IDEAS,
                 source=str(BY_YOU),
                 created_at=comment.created_at,
@@ -87,7 +96,7 @@ def records(subject: str) -> list[Record]:
             Record(
                 object_type="steun",
                 object_id=str(support.idea.public_id),
-                title=_("U steunt: %(title)s") % {"title": support.idea.title},
+                title=_("U steunt: %(title)s") % {"title": _idea_title(support.idea, subject)},
                 activity=activities.IDEAS,
                 source=str(BY_YOU),
                 created_at=support.created_at,
