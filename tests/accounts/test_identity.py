@@ -124,9 +124,8 @@ def test_oidc_backend_stores_postcode_and_birth_date_from_the_brp_claims(db, set
     resident.refresh_from_db()
     assert (resident.postcode, resident.birth_date) == ("1011AB", dt.date(1990, 5, 17))
 
-    # Moved house: the next login brings the new postcode; no claims leave what was known.
+    # Moved house: the next login brings the new postcode.
     backend.update_user(resident.user, {**claims, "address": {"postal_code": "9711AA"}})
-    backend.update_user(resident.user, {"bsn": "111222333"})
     resident.refresh_from_db()
     assert (resident.postcode, resident.birth_date) == ("9711AA", dt.date(1990, 5, 17))
 
@@ -140,8 +139,47 @@ def test_oidc_backend_stores_postcode_and_birth_date_from_the_brp_claims(db, set
 
 
 @pytest.mark.parametrize(
+    "address",
+    [{"postal_code": "B-1000", "country": "BE"}, {"country": "DE"}, None, "Dorpsstraat 1"],
+)
+def test_a_login_without_a_dutch_postcode_leaves_none_not_the_old_one(db, address):
+    """Moved abroad (or the broker passed no postcode): the old postcode must not keep a
+    say in the old neighbourhood; the birth date, which does not change, stays."""
+    import datetime as dt
+
+    from stadhuis.accounts.oidc import ResidentOIDCBackend
+
+    backend = ResidentOIDCBackend.__new__(ResidentOIDCBackend)
+    claims = {"bsn": "111222333", "birthdate": "1990-05-17", "address": {"postal_code": "1011AB"}}
+    resident = backend.create_user(claims).resident
+    later = {"bsn": "111222333"} if address is None else {"bsn": "111222333", "address": address}
+    backend.update_user(resident.user, later)
+    resident.refresh_from_db()
+    assert (resident.postcode, resident.birth_date) == ("", dt.date(1990, 5, 17))
+
+
+def test_a_login_at_the_desk_leaves_the_brp_facts_as_they_were(db, make_staff):
+    from stadhuis.accounts.services import resident_login, staff_actor
+    from stadhuis.core.roles import Role
+
+    resident_login(bsn="111222333", postcode="1011AB")
+    helper = staff_actor(make_staff(Role.CASE_HANDLER))
+    assert resident_login(bsn="111222333", helper=helper).resident.postcode == "1011AB"
+
+
+@pytest.mark.parametrize(
     "value",
-    ["1990", "0000-05-17", "17-05-1990", "2990-01-01", "1700-01-01", 19900517, None, {"y": 1}],
+    [
+        "1990",
+        "0000-05-17",
+        "1990-W20-4",
+        "17-05-1990",
+        "2990-01-01",
+        "1700-01-01",
+        19900517,
+        None,
+        {"y": 1},
+    ],
 )
 def test_a_birth_date_claim_that_proves_no_age_is_not_stored(db, value):
     from stadhuis.accounts.brp import birth_date_from_claim

@@ -7,8 +7,14 @@ process, a minimum age): never a form field the resident fills in.
 
 Claims are read as OpenID Connect Core names them by default: ``birthdate`` as
 ``YYYY-MM-DD`` and ``address.postal_code``; the claim names are settings because brokers
-differ. A value that is not a complete, plausible fact is left out (``None``), so the
-checks fail closed rather than guess: a year-only birth date does not prove an age.
+differ. Both fail closed rather than guess, each in its own way:
+
+- The postcode is where the resident lives *now*, so every login replaces it: a login
+  without a Dutch postcode (the resident moved abroad, or the broker passed none) leaves
+  none (``""``), never the old one: a resident who moved away must not keep a say in
+  their former neighbourhood.
+- A birth date does not change: a login without a usable one (absent, year-only,
+  ``0000-``) keeps what was stored (``None``); without any, an age check says no.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from typing import Any
 from django.utils import timezone
 
 _POSTCODE = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # fromisoformat also takes 1990-W20-4
 
 
 def normalise_postcode(value: str) -> str:
@@ -42,7 +49,7 @@ def claim(claims: Mapping[str, Any], path: str) -> Any:
 def birth_date_from_claim(value: Any, *, today: dt.date | None = None) -> dt.date | None:
     """A full ``YYYY-MM-DD`` date in the past 130 years, else None (``0000-05-17`` and
     ``1990`` are allowed by OpenID Connect but prove no age)."""
-    if not isinstance(value, str) or len(value) != 10:
+    if not isinstance(value, str) or not _DATE.match(value):
         return None
     try:
         born = dt.date.fromisoformat(value)
@@ -54,8 +61,9 @@ def birth_date_from_claim(value: Any, *, today: dt.date | None = None) -> dt.dat
     return born
 
 
-def postcode_from_claim(value: Any) -> str | None:
-    """A valid Dutch postcode, normalised, else None."""
+def postcode_from_claim(value: Any) -> str:
+    """A valid Dutch postcode, normalised, else ``""``: the resident has none now (stored
+    as such, so the old one does not stay)."""
     if not isinstance(value, str):
-        return None
-    return normalise_postcode(value) or None
+        return ""
+    return normalise_postcode(value)

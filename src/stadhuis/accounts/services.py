@@ -62,7 +62,9 @@ def resident_login(
     """Find or create the resident with this BSN at login, and log the processing.
 
     ``postcode`` and ``birth_date`` are what the BRP says, passed on by the login broker
-    (see ``accounts.brp``): given, they replace what was stored; ``None`` leaves it.
+    (see ``accounts.brp``): given, they replace what was stored (a postcode ``""``: the
+    resident has none now); ``None`` leaves it (a login without the broker, e.g. at the
+    desk).
 
     With ``helper`` (a staff member at the desk who checked the resident's ID), the
     account is found or made for assisted service: logged as done for the resident,
