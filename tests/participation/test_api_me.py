@@ -1,7 +1,11 @@
 """``/api/v1/me/participation/...``: the resident's own ideas, supports, answers and votes,
 and the public receipt check."""
 
+import base64
 import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from stadhuis.participation import services
 from stadhuis.privacy.models import ProcessingLogEntry
@@ -195,3 +199,79 @@ def test_my_dossier_names_a_hidden_idea_of_someone_else_no_more(
         "Reactie bij: een idee dat niet meer te zien is",
         "Reactie bij: Mijn bankje",
     } <= titles
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=6,
+)
+
+
+def _cursor(value) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    part=st.sampled_from(["ideas", "supports", "responses", "votes"]),
+    cursor=st.text(max_size=60) | _JSON.map(_cursor),
+    limit=st.integers(min_value=-5, max_value=500),
+)
+def test_no_cursor_or_limit_gives_a_500(resident_client, me, part, cursor, limit):
+    answer = resident_client.get(f"{ME}/{part}", {"cursor": cursor, "limit": limit})
+    assert answer.status_code in (200, 400)
+    assert answer.status_code == 200 or answer["Content-Type"] == PROBLEM
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=_JSON | st.fixed_dictionaries({"receipt": _JSON}), raw=st.binary(max_size=40))
+def test_no_receipt_check_body_gives_a_500(client, budget, body, raw):
+    process, _projects = budget
+    url = f"/api/v1/participation-processes/{process.public_id}/receipt-checks"
+    for data in (json.dumps(body), raw):
+        answer = client.post(url, data, content_type="application/json")
+        assert answer.status_code in (200, 400)
+        assert answer.status_code == 200 or answer["Content-Type"] == PROBLEM
+
+
+def test_the_receipt_check_needs_no_csrf_token_and_no_session(budget, me):
+    """It is public and changes nothing: a voter's app or another site may call it."""
+    from django.test import Client
+
+    process, (playground, *_rest) = budget
+    receipt = services.ballot_cast(actor=me, process=process, choices={playground.code: 1})
+    url = f"/api/v1/participation-processes/{process.public_id}/receipt-checks"
+    answer = Client(enforce_csrf_checks=True).post(
+        url, {"receipt": receipt}, content_type="application/json"
+    )
+    assert answer.status_code == 200 and answer.json() == {"counted": True}
+
+
+def test_my_lists_cost_the_same_queries_for_one_row_or_many(
+    resident_client, me, admin, make_process, make_resident, django_assert_max_num_queries
+):
+    other = make_resident("123456782")
+
+    def take_part(n: int) -> None:
+        consultation = make_process("consultation", title=f"Raadpleging {n}")
+        question = services.question_add(
+            actor=admin, process=consultation, kind="single", text="Hoe?", choices=["A", "B"]
+        )
+        services.response_submit(actor=me, process=consultation, answers={question.pk: "A"})
+        ideas = make_process(title=f"Ideeën {n}")
+        services.idea_submit(actor=me, process=ideas, title=f"Idee {n}", body="x")
+        theirs = services.idea_submit(
+            actor=other, process=ideas, title=f"Van een ander {n}", body="x"
+        )
+        services.idea_support(actor=me, idea=theirs)
+
+    take_part(0)
+    for part in ("ideas", "supports", "responses", "votes"):
+        resident_client.get(f"{ME}/{part}")  # the register's versions are cached after this
+    for n in range(1, 6):
+        take_part(n)
+    for part in ("ideas", "supports", "responses", "votes"):
+        with django_assert_max_num_queries(10):
+            answer = resident_client.get(f"{ME}/{part}")
+        assert answer.status_code == 200
