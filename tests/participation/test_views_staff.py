@@ -14,9 +14,12 @@ from stadhuis.participation import services
 from stadhuis.participation.models import (
     AbuseReport,
     Answer,
+    Ballot,
+    Count,
     Milestone,
     OpenAnswerStatus,
     Phase,
+    Project,
     VoterRollEntry,
 )
 
@@ -44,6 +47,23 @@ def _field(html: str, name: str, ids: str) -> str:
     match = re.search(rf'<(?:input|select|textarea)[^>]*id="{ids}-{name}"[^>]*>', html)
     assert match, f"no field {ids}-{name}"
     return match.group(0)
+
+
+def _summary_links(html: str) -> list[str]:
+    """Where the error summary on top of the page sends the keyboard, in its order."""
+    match = re.search(r'<div class="error-summary".*?</div>', html, re.S)
+    assert match, "no error summary"
+    return re.findall(r'<a href="#([^"]+)"', match.group(0))
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(out, format="PNG")
+    return out.getvalue()
 
 
 def _granted_application(make_process, me, handler):
@@ -207,6 +227,12 @@ def test_an_open_answer_needs_a_clear_choice(staff, make_process, admin, me):
     question = services.question_add(actor=admin, process=process, kind="open", text="Waarom?")
     services.response_submit(actor=me, process=process, answers={question.pk: "Meer groen"})
     answer = Answer.objects.get()
+    # The two buttons repeat on every card: each names the answer it is about.
+    html = staff.get(reverse("participation:staff")).content.decode()
+    assert f'<p id="antwoord-{answer.pk}">“Meer groen”</p>' in html
+    buttons = re.findall(r'<button[^>]*name="approve"[^>]*>', html)
+    assert len(buttons) == 2
+    assert all(f'aria-describedby="antwoord-{answer.pk}"' in b for b in buttons)
     url = reverse("participation:staff_answer", kwargs={"answer_id": answer.public_id})
     # Anything but "1" used to reject the answer silently.
     assert staff.post(url, {}).status_code == 400
@@ -238,8 +264,15 @@ def test_the_process_page_renders_its_forms_through_the_shared_field_include(
         reverse("participation:staff_process", kwargs={"process_id": application.process.public_id})
     ).content.decode()
     _field(html, "note", f"voortgang-aanvraag-{application.pk}")
-    # An initiative's milestone has no photo: only a project's photo is served.
-    assert f"voortgang-aanvraag-{application.pk}-photo" not in html
+    # An initiative's milestone takes a photo too: its public page shows it.
+    photo = _field(html, "photo", f"voortgang-aanvraag-{application.pk}")
+    assert 'accept="image/jpeg,image/png"' in photo
+    action = reverse(
+        "participation:staff_milestone",
+        kwargs={"kind": "aanvraag", "public_id": application.public_id},
+    )
+    form = re.search(rf'<form[^>]*action="{action}"[^>]*>', html).group(0)
+    assert 'enctype="multipart/form-data"' in form
 
 
 def test_a_refused_paper_voter_comes_back_on_the_process_page(staff, budget):
@@ -298,3 +331,247 @@ def test_closing_the_vote_is_the_services_rule(client, staff_client, budget):
     set_phase(process, "voting")
     assert client.post(url).status_code == 302
     assert services.current_phase(Phase.objects.get(kind="voting").process) != "voting"
+
+
+# --- The process page: paper ballots, counting, projects from ideas ------------------------
+
+
+def _process_page(staff, process) -> str:
+    url = reverse("participation:staff_process", kwargs={"process_id": process.public_id})
+    response = staff.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_paper_ballot_is_the_ballot_form_without_a_receipt(
+    staff, budget, handler, make_resident
+):
+    process, projects = budget
+    html = _process_page(staff, process)
+    action = reverse("participation:staff_paper_ballot", kwargs={"process_id": process.public_id})
+    form = html[html.index(f'action="{action}"') :]
+    form = form[: form.index("</form>")]
+    # The form's own field: one fieldset, its legend, a checkbox per project on the ballot.
+    assert form.count("<fieldset") == 1 and "Kies projecten</legend>" in form
+    boxes = re.findall(r'<input type="checkbox" name="projects"[^>]*>', form)
+    assert len(boxes) == len(projects)
+    assert 'id="papier-projects_0"' in boxes[0]
+    assert 'for="papier-projects_0"' in form
+    assert 'name="receipt"' not in form  # a paper voter has no receipt to give
+    # Refused as a whole (no paper voter on the roll yet): the error is at the field,
+    # the summary on top links to it, and what was ticked stays ticked.
+    url = reverse("participation:staff_paper_ballot", kwargs={"process_id": process.public_id})
+    response = staff.post(url, {"projects": [projects[0].code]})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert _summary_links(html) == ["papier-projects_0"]
+    assert 'id="papier-projects_error"' in html
+    assert re.search(r"<fieldset[^>]*aria-describedby=\"papier-projects_error\"", html)
+    assert "<title>Fout: " in html
+    checked = re.findall(r'<input[^>]*name="projects"[^>]*checked[^>]*>', html)
+    assert len(checked) == 1 and f'value="{projects[0].code}"' in checked[0]
+    assert not Ballot.objects.exists()
+    # The same ballot after the paper voter was marked off is entered, as before.
+    make_resident("123456782")
+    services.roll_mark_paper(actor=handler, process=process, voter_bsn="123456782")
+    assert staff.post(url, {"projects": [projects[0].code]}).status_code == 302
+    assert Ballot.objects.get().choices == {projects[0].code: 1}
+
+
+def _points_fieldset(html: str) -> str:
+    """What the fieldset around the points per project points at (aria-describedby)."""
+    match = re.search(
+        r'<fieldset[^>]*aria-describedby="([^"]*)"[^>]*><legend[^>]*>Gekozen projecten<', html
+    )
+    assert match, "no fieldset around the points"
+    return match.group(1)
+
+
+def test_points_per_project_on_paper_come_back_in_their_fieldset(staff, make_process, handler):
+    process = make_process("budget", phase="review", ballot_type="cumulative", ballot_points=5)
+    project = services.project_create(
+        actor=handler, process=process, title="Speeltuin", description="Erbij", cost=10
+    )
+    services.project_review(actor=handler, project=project, feasible=True, reason="Kan", cost=10)
+    set_phase(process, "voting")
+    html = _process_page(staff, process)
+    points = _field(html, f"p_{project.code}", "papier")
+    assert 'max="5"' in points and 'min="0"' in points
+    # The points are one question: a fieldset that says how many there are to give.
+    assert _points_fieldset(html) == "papier-biljet_helptext"
+    assert 'id="papier-biljet_helptext">Verdeel hoogstens 5 punten over de projecten.' in html
+    url = reverse("participation:staff_paper_ballot", kwargs={"process_id": process.public_id})
+    # Out of bounds: at the project's own field.
+    response = staff.post(url, {f"p_{project.code}": "9"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'aria-invalid="true"' in _field(html, f"p_{project.code}", "papier")
+    assert _summary_links(html) == [f"papier-p_{project.code}"]
+    # Refused as a whole: above the points, in the fieldset that names them.
+    response = staff.post(url, {f"p_{project.code}": "0"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert _points_fieldset(html) == "papier-biljet_helptext papier-biljet_error"
+    assert 'id="papier-biljet_error"' in html and "Kies minstens één project." in html
+    assert not Ballot.objects.exists()
+
+
+def test_the_counting_rule_is_a_form_field(staff, budget):
+    process, _projects = budget
+    html = _process_page(staff, process)
+    rule = re.search(r'<select[^>]*id="tellen-rule"[^>]*>.*?</select>', html, re.S).group(0)
+    assert 'name="rule"' in rule
+    assert re.search(r'<option value="greedy" selected>', rule)
+    assert 'for="tellen-rule"' in html and 'id="regel"' not in html
+    url = reverse("participation:staff_count", kwargs={"process_id": process.public_id})
+    # A rule that does not exist is refused at the field, not by a message only.
+    response = staff.post(url, {"rule": "loting"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'aria-invalid="true"' in _field(html, "rule", "tellen")
+    assert "Deze telregel bestaat niet." in html
+    assert _summary_links(html) == ["tellen-rule"]
+    # The service's refusal (voting still runs) comes back on the form, the choice kept.
+    response = staff.post(url, {"rule": "phragmen"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Tellen kan pas als het stemmen voorbij is." in html
+    assert _summary_links(html) == ["tellen-rule"]
+    assert re.search(r'<option value="phragmen" selected>', html)
+    assert not Count.objects.exists()
+    set_phase(process, "results")
+    assert staff.post(url, {"rule": "phragmen"}).status_code == 302
+    assert Count.objects.get().rule == "phragmen"
+
+
+def test_a_project_from_an_idea_is_made_with_a_form_per_idea(staff, make_process, me):
+    process = make_process("budget")
+    trees = _idea(me, process)
+    benches = _idea(me, process, title="Bankjes op het plein")
+    html = _process_page(staff, process)
+    for idea in (trees, benches):
+        cost = _field(html, "cost", f"project-{idea.pk}")
+        assert "required" in cost and 'min="0"' in cost
+        assert f'for="project-{idea.pk}-cost"' in html
+        title = _field(html, "title", f"project-{idea.pk}")
+        assert f'value="{idea.title}"' in title and 'maxlength="200"' in title
+    assert not [i for i, n in Counter(_ids(html)).items() if n > 1]
+    url = reverse("participation:staff_project_from_idea", kwargs={"idea_id": benches.public_id})
+    response = staff.post(url, {"title": benches.title, "cost": "-5"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    # The errors are on the row of the idea that was sent, not on the other one.
+    assert 'aria-invalid="true"' in _field(html, "cost", f"project-{benches.pk}")
+    assert 'value="-5"' in _field(html, "cost", f"project-{benches.pk}")
+    assert "aria-invalid" not in _field(html, "cost", f"project-{trees.pk}")
+    assert _summary_links(html) == [f"project-{benches.pk}-cost"]
+    assert "De kosten kunnen niet negatief zijn." in html  # not "this value"
+    assert not Project.objects.exists()
+    response = staff.post(url, {"title": "Bankjes", "cost": "2500"})
+    assert response.status_code == 302
+    project = Project.objects.get()
+    assert (project.idea, project.title, project.cost) == (benches, "Bankjes", 2500)
+
+
+def test_a_refused_form_whose_card_is_gone_says_so_on_top(staff, make_process, me):
+    # Nobody reported this idea, so the dashboard has no card for it: the errors
+    # become messages, and there is no summary linking to fields that are not there.
+    idea = _idea(me, make_process())
+    url = reverse(
+        "participation:staff_moderate", kwargs={"kind": "idee", "public_id": idea.public_id}
+    )
+    response = staff.post(url, {"action": "hide", "reason": ""})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="alert alert--error"' in html
+    assert "Geef een reden: de schrijver ziet die." in html
+    assert 'class="error-summary"' not in html
+
+
+def test_the_dashboard_summary_links_to_the_refused_card(staff, queue):
+    idea, *_rest = queue
+    url = reverse(
+        "participation:staff_moderate", kwargs={"kind": "idee", "public_id": idea.public_id}
+    )
+    response = staff.post(url, {"action": "hide", "reason": ""})
+    assert response.status_code == 400
+    html = response.content.decode()
+    (link,) = _summary_links(html)
+    assert 'aria-invalid="true"' in re.search(rf'<input[^>]*id="{link}"[^>]*>', html).group(0)
+    assert "<title>Fout: " in html
+    # The error is at the field and in the summary, not a third time as a message.
+    assert html.count("Geef een reden: de schrijver ziet die.") == 2
+
+
+# --- Photos of an initiative's progress -----------------------------------------------------
+
+
+def test_an_initiatives_milestone_photo_is_shown_on_its_public_page(
+    staff, client, make_process, me, handler, fund_case_types
+):
+    application = _granted_application(make_process, me, handler)
+    url = reverse(
+        "participation:staff_milestone",
+        kwargs={"kind": "aanvraag", "public_id": application.public_id},
+    )
+    photo = SimpleUploadedFile("tent.png", _png(), content_type="image/png")
+    response = staff.post(url, {"title": "Tent gehuurd", "progress": "40", "photo": photo})
+    assert response.status_code == 302
+    milestone = Milestone.objects.get(application=application)
+    assert milestone.photo
+    client.logout()  # a resident following the initiative, not logged in
+    page = client.get(
+        reverse("participation:application", kwargs={"application_id": application.public_id})
+    )
+    src = reverse(
+        "participation:application_milestone_photo",
+        kwargs={"application_id": application.public_id, "milestone_id": milestone.public_id},
+    )
+    assert f'<img src="{src}" alt="Foto: Tent gehuurd"' in page.content.decode()
+    response = client.get(src)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+
+
+def test_an_initiatives_photo_address_serves_nothing_else(
+    client, make_process, me, handler, admin, fund_case_types
+):
+    from stadhuis.cases.services import Upload
+
+    application = _granted_application(make_process, me, handler)
+    with_photo = services.milestone_add(
+        actor=handler,
+        application=application,
+        title="Tent gehuurd",
+        progress=40,
+        photo=Upload(_png(), "tent.png"),
+    )
+    without = services.milestone_add(
+        actor=handler, application=application, title="Geld binnen", progress=50
+    )
+    other = services.application_submit(
+        actor=me, process=application.process, title="Moestuin", plan="Een tuin", amount=300
+    )
+
+    def url(application_id, milestone_id):
+        return reverse(
+            "participation:application_milestone_photo",
+            kwargs={"application_id": application_id, "milestone_id": milestone_id},
+        )
+
+    assert client.get(url(application.public_id, with_photo.public_id)).status_code == 200
+    assert client.get(url(application.public_id, without.public_id)).status_code == 404
+    # Another application's address, an unknown one, or one not granted: nothing.
+    assert client.get(url(other.public_id, with_photo.public_id)).status_code == 404
+    unknown = "00000000-0000-4000-8000-000000000000"
+    assert client.get(url(unknown, with_photo.public_id)).status_code == 404
+    Milestone.objects.filter(pk=with_photo.pk).update(application=other)
+    assert client.get(url(other.public_id, with_photo.public_id)).status_code == 404
+    # An unpublished process shows nothing either.
+    application.process.__class__.objects.filter(pk=application.process.pk).update(
+        is_published=False
+    )
+    Milestone.objects.filter(pk=with_photo.pk).update(application=application)
+    assert client.get(url(application.public_id, with_photo.public_id)).status_code == 404

@@ -281,6 +281,35 @@ class BallotForm(Form):
         return dict.fromkeys(data["projects"], 1)
 
 
+class PaperBallotForm(BallotForm):
+    """A paper ballot from the ballot box, entered by staff: the ballot's choices without
+    the receipt field (a paper voter has no receipt to give). A refusal of the ballot as
+    a whole (too many projects, over the budget) lands at the choice field, or, for
+    points per project, above them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["receipt"]
+
+    def add_service_error(self, exc) -> None:
+        field = exc.details.get("field")
+        if field not in self.fields:
+            field = next((n for n in ("project", "projects") if n in self.fields), None)
+        self.add_error(field, str(exc.message))
+
+
+class CountForm(Form):
+    rule = forms.ChoiceField(
+        label=_("Telregel"),
+        required=False,  # empty: the process's own rule (the service decides)
+        error_messages={"invalid_choice": _("Deze telregel bestaat niet.")},
+    )
+
+    def __init__(self, *args, rules, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].choices = list(rules.items())
+
+
 class ReceiptForm(Form):
     receipt = forms.CharField(
         label=_("Uw stembewijs"),
@@ -387,7 +416,13 @@ class AnswerModerateForm(Form):
 
 class ProjectFromIdeaForm(Form):
     title = forms.CharField(label=_("Titel van het project"), max_length=200)
-    cost = forms.IntegerField(label=_("Geschatte kosten (euro)"), min_value=0, max_value=MAX_EUROS)
+    cost = forms.IntegerField(
+        label=_("Geschatte kosten (euro)"),
+        min_value=0,
+        max_value=MAX_EUROS,
+        # the service's words: in a summary above the table, the message names its field
+        error_messages={"min_value": _("De kosten kunnen niet negatief zijn.")},
+    )
 
 
 class ReviewForm(Form):

@@ -4,7 +4,7 @@ service checks the role again.
 
 Each view parses its input, calls one service or query and renders or redirects with
 a message. A form that was refused comes back on its own card, with the errors at its
-fields (and in the messages on top), as a 4xx.
+fields (and in an error summary on top that links to them), as a 4xx.
 """
 
 from __future__ import annotations
@@ -73,6 +73,20 @@ def _card_form(form_class, failed: _Failed | None, key: tuple, ids: str, **kwarg
     return form_class(auto_id=auto_id, **kwargs)
 
 
+def _summary(request, failed: _Failed | None):
+    """The refused form, for the error summary on top of the page; the summary links to
+    its fields. A form whose card is not on the page (any more) has nothing to link to:
+    its errors become messages instead."""
+    if failed is None:
+        return None
+    if not failed.shown:
+        for errors in failed.form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return None
+    return failed.form
+
+
 def _report_key(report) -> tuple:
     if report.idea_id is not None:
         return ("idee", report.idea.public_id)
@@ -98,45 +112,42 @@ def _render_dashboard(request, status=200, failed: _Failed | None = None):
     services.staff_queue_open(
         actor=_actor(request), reports=reports, answers=answers, applications=applications
     )
-    return render(
-        request,
-        "participation/staff/dashboard.html",
-        {
-            "reports": [
-                (r, _card_form(forms.ModerateForm, failed, _report_key(r), f"melding-{r.pk}"))
-                for r in reports
-            ],
-            "projects": [
-                (
-                    p,
-                    _card_form(
-                        forms.ReviewForm,
-                        failed,
-                        ("beoordeling", p.public_id),
-                        f"beoordeling-{p.pk}",
-                        initial={"cost": p.cost},
-                    ),
-                )
-                for p in projects
-            ],
-            "answers": answers,
-            "applications": [
-                (
-                    a,
-                    _card_form(
-                        forms.DecideForm,
-                        failed,
-                        ("besluit", a.public_id),
-                        f"besluit-{a.pk}",
-                        initial={"amount": a.amount},
-                    ),
-                )
-                for a in applications
-            ],
-            "processes": list(queries.staff_processes()),
-        },
-        status=status,
-    )
+    context = {
+        "reports": [
+            (r, _card_form(forms.ModerateForm, failed, _report_key(r), f"melding-{r.pk}"))
+            for r in reports
+        ],
+        "projects": [
+            (
+                p,
+                _card_form(
+                    forms.ReviewForm,
+                    failed,
+                    ("beoordeling", p.public_id),
+                    f"beoordeling-{p.pk}",
+                    initial={"cost": p.cost},
+                ),
+            )
+            for p in projects
+        ],
+        "answers": answers,
+        "applications": [
+            (
+                a,
+                _card_form(
+                    forms.DecideForm,
+                    failed,
+                    ("besluit", a.public_id),
+                    f"besluit-{a.pk}",
+                    initial={"amount": a.amount},
+                ),
+            )
+            for a in applications
+        ],
+        "processes": list(queries.staff_processes()),
+    }
+    context["failed_form"] = _summary(request, failed)
+    return render(request, "participation/staff/dashboard.html", context, status=status)
 
 
 @never_cache
@@ -147,53 +158,82 @@ def process(request, process_id):
     return _render_process(request, _found(queries.process_by_id(process_id)))
 
 
+def _project_form(idea, failed: _Failed | None):
+    """The row's form that makes a project of the idea; none once it is one."""
+    if getattr(idea, "project", None) is not None:  # no project: the relation raises
+        return None
+    return _card_form(
+        forms.ProjectFromIdeaForm,
+        failed,
+        ("project", idea.public_id),
+        f"project-{idea.pk}",
+        initial={"title": idea.title},
+    )
+
+
 def _render_process(request, found, status=200, failed: _Failed | None = None):
     projects = list(queries.process_projects(found))
     applications = list(queries.public_applications(found))
-    return render(
-        request,
-        "participation/staff/process.html",
-        {
-            "process": found,
-            "phase": services.current_phase(found),
-            "ideas": list(queries.ideas_for_staff(found)[:100]),
-            "projects": projects,
-            "milestone_forms": [
-                (
-                    p,
-                    _card_form(
-                        forms.MilestoneForm,
-                        failed,
-                        ("voortgang", "project", p.public_id),
-                        f"voortgang-{p.pk}",
-                    ),
-                )
-                for p in projects
-                if p.feasibility == Feasibility.FEASIBLE
-            ],
-            "count": queries.latest_count(found),
-            "rules": tally.rules(),
-            "turnout": queries.turnout(found),
-            "is_budget": found.kind == ProcessKind.BUDGET,
-            "applications": [
-                (
-                    a,
-                    _card_form(
-                        forms.MilestoneForm,
-                        failed,
-                        ("voortgang", "aanvraag", a.public_id),
-                        f"voortgang-aanvraag-{a.pk}",
-                    ),
-                )
-                for a in applications
-            ],
-            "roll_form": _card_form(forms.PaperRollForm, failed, ("stemregister",), "stemmer"),
-            "import_form": _card_form(forms.PabulibImportForm, failed, ("pabulib",), "pabulib"),
-            "question_form": _card_form(forms.QuestionForm, failed, ("vraag",), "vraag"),
-            "questions": queries.questions(found),
-        },
-        status=status,
-    )
+    rules = tally.rules()
+    context = {
+        "process": found,
+        "phase": services.current_phase(found),
+        "ideas": [
+            (idea, _project_form(idea, failed)) for idea in queries.ideas_for_staff(found)[:100]
+        ],
+        "projects": projects,
+        "milestone_forms": [
+            (
+                p,
+                _card_form(
+                    forms.MilestoneForm,
+                    failed,
+                    ("voortgang", "project", p.public_id),
+                    f"voortgang-{p.pk}",
+                ),
+            )
+            for p in projects
+            if p.feasibility == Feasibility.FEASIBLE
+        ],
+        "count": queries.latest_count(found),
+        "count_form": _card_form(
+            forms.CountForm,
+            failed,
+            ("tellen",),
+            "tellen",
+            rules=rules,
+            initial={"rule": found.counting_rule},
+        ),
+        "turnout": queries.turnout(found),
+        "is_budget": found.kind == ProcessKind.BUDGET,
+        "ballot_form": _card_form(
+            forms.PaperBallotForm,
+            failed,
+            ("papier",),
+            "papier",
+            process=found,
+            # the ballot's projects, as queries.ballot_projects gives them
+            projects=[p for p in projects if p.feasibility == Feasibility.FEASIBLE],
+        ),
+        "applications": [
+            (
+                a,
+                _card_form(
+                    forms.MilestoneForm,
+                    failed,
+                    ("voortgang", "aanvraag", a.public_id),
+                    f"voortgang-aanvraag-{a.pk}",
+                ),
+            )
+            for a in applications
+        ],
+        "roll_form": _card_form(forms.PaperRollForm, failed, ("stemregister",), "stemmer"),
+        "import_form": _card_form(forms.PabulibImportForm, failed, ("pabulib",), "pabulib"),
+        "question_form": _card_form(forms.QuestionForm, failed, ("vraag",), "vraag"),
+        "questions": queries.questions(found),
+    }
+    context["failed_form"] = _summary(request, failed)
+    return render(request, "participation/staff/process.html", context, status=status)
 
 
 def _done(request, message, *, to=None):
@@ -203,17 +243,20 @@ def _done(request, message, *, to=None):
 
 def _failed(request, problem, *, process=None, card: tuple | None = None):
     """Show the page again with the problem on top, as a 4xx. ``card`` is the key and the
-    form that was sent: that card shows the errors at its fields."""
+    form that was sent: that card shows the errors at its fields, and the error summary
+    on top links to them."""
     status = 400
     if isinstance(problem, StadhuisError):
-        messages.error(request, str(problem.message))
         status = problem.status
         if card is not None:
             card[1].add_service_error(problem)
-    else:
+        else:
+            messages.error(request, str(problem.message))
+    elif card is None:
         for errors in problem.errors.values():
             for message in errors:
                 messages.error(request, message)
+    # With a card, the errors are at its fields and in the summary on top (see _summary).
     failed = _Failed(*card) if card is not None else None
     if process is not None:
         return _render_process(request, queries.process_by_id(process.public_id), status, failed)
@@ -270,9 +313,10 @@ def answer_moderate(request, answer_id):
 @staff_required(*ROLES)
 def project_from_idea(request, idea_id):
     idea = _found(queries.staff_idea(idea_id))
+    key = ("project", idea.public_id)
     form = forms.ProjectFromIdeaForm(request.POST)
     if not form.is_valid():
-        return _failed(request, form, process=idea.process)
+        return _failed(request, form, process=idea.process, card=(key, form))
     try:
         services.project_create(
             actor=_actor(request),
@@ -283,7 +327,7 @@ def project_from_idea(request, idea_id):
             cost=form.cleaned_data["cost"],
         )
     except StadhuisError as exc:
-        return _failed(request, exc, process=idea.process)
+        return _failed(request, exc, process=idea.process, card=(key, form))
     return _done(
         request, _("Het project wacht nu op de beoordeling."), to=_process_url(idea.process)
     )
@@ -360,13 +404,16 @@ def roll_mark(request, process_id):
 @staff_required(*ROLES)
 def paper_ballot(request, process_id):
     found = _found(queries.process_by_id(process_id))
-    form = forms.BallotForm(request.POST, process=found, projects=queries.ballot_projects(found))
+    key = ("papier",)
+    form = forms.PaperBallotForm(
+        request.POST, process=found, projects=queries.ballot_projects(found)
+    )
     if not form.is_valid():
-        return _failed(request, form, process=found)
+        return _failed(request, form, process=found, card=(key, form))
     try:
         services.ballot_enter_paper(actor=_actor(request), process=found, choices=form.choices())
     except StadhuisError as exc:
-        return _failed(request, exc, process=found)
+        return _failed(request, exc, process=found, card=(key, form))
     return _done(request, _("Het papieren stembiljet is ingevoerd."), to=_process_url(found))
 
 
@@ -385,12 +432,14 @@ def close_voting(request, process_id):
 @staff_required(Role.ADMINISTRATOR)
 def count_request(request, process_id):
     found = _found(queries.process_by_id(process_id))
+    key = ("tellen",)
+    form = forms.CountForm(request.POST, rules=tally.rules())
+    if not form.is_valid():
+        return _failed(request, form, process=found, card=(key, form))
     try:
-        services.count_request(
-            actor=_actor(request), process=found, rule=request.POST.get("rule", "")
-        )
+        services.count_request(actor=_actor(request), process=found, rule=form.cleaned_data["rule"])
     except StadhuisError as exc:
-        return _failed(request, exc, process=found)
+        return _failed(request, exc, process=found, card=(key, form))
     return _done(
         request,
         _("De telling staat klaar. De achtergrondtaak telt de stemmen."),
