@@ -124,10 +124,16 @@ def test_oidc_backend_stores_postcode_and_birth_date_from_the_brp_claims(db, set
     resident.refresh_from_db()
     assert (resident.postcode, resident.birth_date) == ("1011AB", dt.date(1990, 5, 17))
 
-    # Moved house: the next login brings the new postcode.
+    # Moved house: the next login brings the new postcode, logged as an update of the
+    # account; a login that changes nothing is a read.
+    backend.update_user(resident.user, {**claims, "address": {"postal_code": "9711AA"}})
     backend.update_user(resident.user, {**claims, "address": {"postal_code": "9711AA"}})
     resident.refresh_from_db()
     assert (resident.postcode, resident.birth_date) == ("9711AA", dt.date(1990, 5, 17))
+    logins = ProcessingLogEntry.objects.filter(
+        subject=resident.pseudonym, object_type="inwoner"
+    ).order_by("id")
+    assert [e.action for e in logins] == ["create", "update", "read"]
 
     settings.OIDC_POSTCODE_CLAIM = "postcode"
     settings.OIDC_BIRTHDATE_CLAIM = "geboortedatum"

@@ -113,7 +113,8 @@ def resident_login(
         record_processing(
             actor=actor,
             activity=activities.LOGIN,
-            action=Action.CREATE if created else Action.READ,
+            # new BRP facts stored: an update the resident sees as such in their log
+            action=Action.CREATE if created else (Action.UPDATE if changed else Action.READ),
             subjects=[pseudonym],
             object_type="inwoner",
             object_id=str(resident.user.public_id),
