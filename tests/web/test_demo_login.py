@@ -75,7 +75,7 @@ def test_demo_login_with_a_typed_valid_bsn(client, demo_mode):
 )
 def test_demo_login_explains_an_invalid_bsn(client, demo_mode, typed, message):
     response = client.post("/inloggen/demo", {"resident": "anders", "bsn": typed})
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert message in html
     assert '<a href="#id_bsn">' in html
@@ -92,7 +92,7 @@ def test_demo_login_requires_a_choice(client, demo_mode):
 @pytest.mark.django_db
 def test_demo_login_rejects_a_value_outside_the_list(client, demo_mode):
     response = client.post("/inloggen/demo", {"resident": "999910036"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert SESSION_KEY not in client.session
 
 
@@ -100,3 +100,42 @@ def test_demo_login_rejects_a_value_outside_the_list(client, demo_mode):
 def test_resident_login_page_links_to_demo_login_in_demo_mode(client, demo_mode):
     html = client.get("/inloggen").content.decode()
     assert 'href="/inloggen/demo"' in html
+
+
+@pytest.mark.django_db
+def test_demo_login_with_a_typed_bsn_plays_the_brp(client, demo_mode):
+    """In the demo the visitor says what the BRP would: postcode and birth date, so
+    they can try who may take part in a neighbourhood's process or one with an age."""
+    import datetime as dt
+
+    response = client.post(
+        "/inloggen/demo",
+        {
+            "resident": "anders",
+            "bsn": "999910036",
+            "postcode": "1013 ab",
+            "birth_date": "17-05-2012",
+        },
+    )
+    assert response.status_code == 302
+    resident = Resident.objects.get(pseudonym=pseudonym_for_bsn("999910036"))
+    assert (resident.postcode, resident.birth_date) == ("1013AB", dt.date(2012, 5, 17))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("postcode", "Dorpsstraat 1", "Schrijf een postcode zoals 1011 AB."),
+        ("birth_date", "gisteren", "Schrijf de datum als dag-maand-jaar"),
+        ("birth_date", "01-01-2999", "Deze geboortedatum kan niet kloppen."),
+    ],
+)
+def test_demo_login_explains_bad_brp_facts(client, demo_mode, field, value, message):
+    data = {"resident": "anders", "bsn": "999910036", field: value}
+    response = client.post("/inloggen/demo", data)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert SESSION_KEY not in client.session
+    # a listed resident ignores what was typed there
+    person = DEMO_RESIDENTS[1]
+    assert client.post("/inloggen/demo", {**data, "resident": person["bsn"]}).status_code == 302

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from stadhuis.accounts.brp import birth_date_from_claim, normalise_postcode
 from stadhuis.accounts.bsn import validate_bsn
 from stadhuis.demo.residents import DEMO_RESIDENTS, demo_resident
 
@@ -31,6 +32,44 @@ class DemoLoginForm(forms.Form):
             attrs={"inputmode": "numeric", "autocomplete": "off", "class": "form-input--short"}
         ),
     )
+
+    # What the BRP says about a typed BSN: on the real site it comes with the login
+    # (accounts.brp); in the demo the visitor plays the BRP, to try who may take part.
+    postcode = forms.CharField(
+        label=_("Postcode (optioneel)"),
+        help_text=_(
+            "Alleen bij 'Een ander BSN'. Op de echte website komt dit uit de Basisregistratie "
+            "Personen. De demogemeente heeft de postcodes 1011 tot en met 1016."
+        ),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "form-input--short"}),
+    )
+    birth_date = forms.DateField(
+        label=_("Geboortedatum (optioneel)"),
+        help_text=_("Alleen bij 'Een ander BSN'. Bijvoorbeeld 17-05-1990."),
+        required=False,
+        input_formats=["%d-%m-%Y", "%Y-%m-%d"],
+        error_messages={
+            "invalid": _("Schrijf de datum als dag-maand-jaar, bijvoorbeeld 17-05-1990.")
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "form-input--short"}),
+    )
+
+    def clean_postcode(self) -> str | None:
+        typed = self.cleaned_data.get("postcode", "")
+        if not typed.strip():
+            return None
+        postcode = normalise_postcode(typed)
+        if not postcode:
+            raise ValidationError(_("Schrijf een postcode zoals 1011 AB."))
+        return postcode
+
+    def clean_birth_date(self):
+        born = self.cleaned_data.get("birth_date")
+        if born is not None and birth_date_from_claim(born.isoformat()) is None:
+            raise ValidationError(_("Deze geboortedatum kan niet kloppen."))
+        return born
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,6 +98,10 @@ class DemoLoginForm(forms.Form):
                 return cleaned
         else:
             bsn = choice
+            # a listed resident's BRP facts are the demo city's own: ignore what was typed
+            cleaned["postcode"] = cleaned["birth_date"] = None
+            for name in ("postcode", "birth_date"):
+                self.errors.pop(name, None)
         person = demo_resident(bsn)
         cleaned["login_bsn"] = bsn
         cleaned["display_name"] = person["name"] if person else gettext("Demo-inwoner")

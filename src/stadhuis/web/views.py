@@ -51,13 +51,20 @@ def demo_login(request):
             user = resident_login(
                 bsn=form.cleaned_data["login_bsn"],
                 display_name=form.cleaned_data["display_name"],
+                postcode=form.cleaned_data.get("postcode"),
+                birth_date=form.cleaned_data.get("birth_date"),
             )
         except InvalidInput as exc:
             form.add_error("bsn", str(exc.message))
         else:
             auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(safe_next_url(request) or settings.LOGIN_REDIRECT_URL)
-    return render(request, "web/demo_login.html", {"form": form, "next": safe_next_url(request)})
+    return render(
+        request,
+        "web/demo_login.html",
+        {"form": form, "next": safe_next_url(request)},
+        status=400 if form.is_bound else 200,
+    )
 
 
 ERRORS = {
