@@ -79,7 +79,8 @@ def check(process: Process, resident: Resident | None, *, today: dt.date | None 
                 _("Volgens onze gegevens woont u niet in de gemeente. Dan kunt u niet meedoen."),
             )
         if process.scope != Scope.CITY:
-            allowed = set(process.neighbourhoods.values_list("pk", flat=True))
+            # .all(): the neighbourhoods a page prefetched with the process, if it did
+            allowed = {n.pk for n in process.neighbourhoods.all()}
             if neighbourhood.pk not in allowed:
                 return Eligibility(
                     False,

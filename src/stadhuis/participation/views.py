@@ -16,9 +16,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from stadhuis.accounts.services import resident_actor
+from stadhuis.api.pagination import MAX_CURSOR_LENGTH, CursorParams, paginate
 from stadhuis.cases.services import Upload
 from stadhuis.cases.views_resident import _is_resident, resident_required
-from stadhuis.core.errors import StadhuisError
+from stadhuis.core.errors import InvalidInput, StadhuisError
 from stadhuis.participation import eligibility, forms, queries, services, tally
 from stadhuis.participation.models import (
     ApplicationKind,
@@ -67,17 +68,13 @@ def process_detail(request, process_id):
         "eligibility": _eligibility(request, process),
         "logged_in": _is_resident(request.user),
     }
+    status = 200
     if process.kind in (ProcessKind.CROWDSOURCING, ProcessKind.BUDGET):
         neighbourhoods = list(process.neighbourhoods.all())
         form = forms.IdeaFilterForm(request.GET or None, neighbourhoods=neighbourhoods)
         filters = form.cleaned_data if form.is_valid() else {}
-        ideas = queries.public_ideas(
-            process,
-            sort=filters.get("sort") or "nieuw",
-            neighbourhood=filters.get("buurt") or "",
-            search=filters.get("zoek") or "",
-        )[:50]
-        context.update(filter_form=form, ideas=list(ideas), can_propose=phase == PhaseKind.IDEAS)
+        ideas, status = _idea_page(request, process, filters)
+        context.update(ideas, filter_form=form, can_propose=phase == PhaseKind.IDEAS)
     if process.kind == ProcessKind.BUDGET:
         context["projects"] = list(queries.process_projects(process))
         context["voting"] = phase == PhaseKind.VOTING
@@ -87,7 +84,49 @@ def process_detail(request, process_id):
         context["can_apply"] = phase == PhaseKind.IDEAS
     if process.kind == ProcessKind.CONSULTATION:
         context["open"] = phase == PhaseKind.IDEAS
-    return render(request, "participation/process_detail.html", context)
+    return render(request, "participation/process_detail.html", context, status=status)
+
+
+IDEA_PAGE_SIZE = 20  # as the API's default page
+
+
+def _idea_page(request, process, filters) -> tuple[dict, int]:
+    """One page of the process's visible ideas with the filters, and the links to the
+    next page and back to the first. Keyset pages (``api.pagination``): each is one
+    indexed query however deep one pages; a cursor that is not ours is a 400 with a
+    message, and the first page."""
+    sort = filters.get("sort") or "nieuw"
+    ideas = queries.public_ideas(
+        process,
+        sort=sort,
+        neighbourhood=filters.get("buurt") or "",
+        search=filters.get("zoek") or "",
+    )
+    keys = queries.IDEA_SORTS[sort]
+    cursor = request.GET.get("cursor") or None
+    status = 200
+    try:
+        page = paginate(
+            request,
+            ideas,
+            CursorParams(
+                cursor=cursor[:MAX_CURSOR_LENGTH] if cursor else None, limit=IDEA_PAGE_SIZE
+            ),
+            keys=keys,
+        )
+    except InvalidInput:
+        messages.error(
+            request,
+            _("Deze pagina van de lijst bestaat niet (meer). U ziet het begin van de lijst."),
+        )
+        page = paginate(request, ideas, CursorParams(limit=IDEA_PAGE_SIZE), keys=keys)
+        status = 400
+    first_url = None
+    if cursor:
+        query = request.GET.copy()
+        query.pop("cursor", None)
+        first_url = f"{request.path}?{query.urlencode()}" if query else request.path
+    return {"ideas": page.results, "next_url": page.next, "first_url": first_url}, status
 
 
 # --- Ideas ---------------------------------------------------------------------------------
