@@ -215,8 +215,8 @@ def test_query_budgets_of_the_budget_pages(
         services.ballot_cast(
             actor=make_resident(bsn), process=process, choices={projects[0].code: 1}
         )
-    with django_assert_max_num_queries(12):  # session (3), user, resident, process, phases,
-        # neighbourhoods, projects, roll, postcode area
+    with django_assert_max_num_queries(15):  # session (3), user, resident, process, phases,
+        # neighbourhoods, projects, roll, postcode area; logging the eligibility read (3)
         assert (
             resident_client.get(
                 reverse("participation:ballot", kwargs={"process_id": process.public_id})
@@ -408,3 +408,25 @@ def test_a_milestone_photo_is_served_by_random_id_and_never_as_a_page(
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert "sandbox" in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_eligibility_notice_is_logged_as_my_read_once(resident_client, client, budget, me):
+    """The process page works out from my postcode and birth date whether I may take
+    part: that use of my data is in my log, once per page, under the process's activity."""
+    from stadhuis.privacy.models import ProcessingLogEntry
+
+    process, (playground, *_rest) = budget
+
+    def shown():
+        return ProcessingLogEntry.objects.filter(
+            subject=me.subject, object_type="deelname", object_id=str(process.public_id)
+        )
+
+    url = reverse("participation:process", kwargs={"process_id": process.public_id})
+    assert resident_client.get(url).status_code == 200
+    assert [e.activity_version.activity.code for e in shown()] == ["meedoen-stemregister"]
+    services.ballot_cast(actor=me, process=process, choices={playground.code: 1})
+    before = shown().count()
+    # the ballot page logs my read of the voter roll already: no second entry for it
+    resident_client.get(reverse("participation:ballot", kwargs={"process_id": process.public_id}))
+    assert shown().count() == before

@@ -296,6 +296,7 @@ SECTIONS = [
             "handtekening",
             "raadpleging",
             "stembiljet",
+            "deelname",
         ),
         describe=describe,
         pages={

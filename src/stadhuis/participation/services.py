@@ -1333,6 +1333,34 @@ OWN_READS = {
 }
 
 
+# Under which activity a process page works out whether the resident may take part.
+ELIGIBILITY_ACTIVITY = {
+    ProcessKind.CROWDSOURCING: activities.IDEAS,
+    ProcessKind.CONSULTATION: activities.CONSULTATION,
+    ProcessKind.BUDGET: activities.VOTING,
+    ProcessKind.FUND: activities.FUNDS,
+    ProcessKind.CHALLENGE: activities.FUNDS,
+}
+
+
+def eligibility_shown(*, actor: Actor, resident, process: Process) -> eligibility.Eligibility:
+    """A logged-in resident opens a process page, which tells them whether they may take
+    part: worked out from their postcode and birth date (BRP), so logged as their own
+    read (object type ``deelname``), as the page's answer uses their data."""
+    _require_resident(actor)
+    result = eligibility.check(process, resident)
+    with transaction.atomic():
+        _log(
+            actor,
+            ELIGIBILITY_ACTIVITY[process.kind],
+            Action.READ,
+            [actor.subject],
+            "deelname",
+            process.public_id,
+        )
+    return result
+
+
 def participation_open_for_resident(*, actor: Actor, part: str, process: Process | None = None):
     """The resident opens a page with their own participation data: logged as their own
     read (they see it in the dossier), as a case page is."""

@@ -40,10 +40,17 @@ def _phase_label(kind):
     return PhaseKind(kind).label if kind else None
 
 
-def _eligibility(request, process):
+def _eligibility(request, process, *, logged: bool = False):
+    """Whether the logged-in resident may take part, for the page's notice. Logged as
+    their read unless the page already logged one under the same activity (``logged``)."""
     if not _is_resident(request.user):
         return None
-    return eligibility.check(process, request.user.resident)
+    resident = request.user.resident
+    if logged:
+        return eligibility.check(process, resident)
+    return services.eligibility_shown(
+        actor=resident_actor(resident), resident=resident, process=process
+    )
 
 
 @require_GET
@@ -384,7 +391,9 @@ def consultation(request, process_id):
             "sections": form.sections(),
             "answered": existing is not None,
             "open": services.current_phase(process) == PhaseKind.IDEAS,
-            "eligibility": _eligibility(request, process),
+            "eligibility": _eligibility(
+                request, process, logged=existing is not None and request.method == "GET"
+            ),
         },
         status=400 if form.is_bound else 200,
     )
@@ -459,7 +468,7 @@ def ballot(request, process_id):
             "projects": projects,
             "voted": roll is not None,
             "voting": services.current_phase(process) == PhaseKind.VOTING,
-            "eligibility": _eligibility(request, process),
+            "eligibility": _eligibility(request, process, logged=roll is not None),
         },
         status=400 if form.is_bound else 200,
     )
