@@ -189,3 +189,19 @@ def test_csrf_failure_page_explains_what_to_do(rf):
     response = views.csrf_failure(request, reason="CSRF cookie not set.")
     assert response.status_code == 403
     assert "Dit formulier is verlopen" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_every_form_control_and_table_box_is_styled_for_reflow_and_focus():
+    """Date fields had the browser's small default look and lost their focus ring on the
+    calendar button; wide tables made the whole page scroll sideways at 320 px."""
+    from django.contrib.staticfiles import finders
+
+    css = open(finders.find("web/stadhuis.css"), encoding="utf-8").read()  # noqa: SIM115
+    controls = re.search(r'((?:input\[type="[a-z]+"\],\s*)+select,\s*textarea)\s*\{', css)
+    for kind in ("text", "email", "number", "tel", "date"):
+        assert f'input[type="{kind}"]' in controls.group(1)
+    date_focus = re.search(r'input\[type="date"\]:focus-within\s*\{([^}]*)\}', css).group(1)
+    assert "outline:" in date_focus and "box-shadow:" in date_focus
+    scroll = re.search(r"\.table-scroll\s*\{([^}]*)\}", css).group(1)
+    assert "overflow-x: auto" in scroll and "max-width: 100%" in scroll

@@ -1,0 +1,39 @@
+"""Accessibility of the participation results pages, as far as the HTML shows it."""
+
+from django.urls import reverse
+
+from stadhuis.participation import services
+from tests.web.a11y import assert_tables_scroll_in_labelled_regions
+
+from .conftest import set_phase
+
+
+def test_budget_results_table_scrolls_in_its_own_labelled_box(budget, me, admin, client):
+    process, (playground, _trees, benches) = budget
+    services.ballot_cast(actor=me, process=process, choices={playground.code: 1, benches.code: 1})
+    set_phase(process, "results")
+    count = services.count_request(actor=admin, process=process, rule="greedy")
+    services.counts_run_due()
+    count.refresh_from_db()
+    services.count_publish(actor=admin, count=count)
+    url = reverse("participation:results", kwargs={"process_id": process.public_id})
+    html = client.get(url).content.decode()
+    assert assert_tables_scroll_in_labelled_regions(html) == 1
+    assert '<caption id="uitslag-per-project">' in html
+
+
+def test_consultation_results_tables_are_named_by_their_question(client, make_process, admin, me):
+    process = make_process("consultation")
+    questions = [
+        services.question_add(
+            actor=admin, process=process, kind="single", text=text, choices=["Vaak", "Nooit"]
+        )
+        for text in ("Hoe vaak?", "Hoe graag?")
+    ]
+    services.response_submit(actor=me, process=process, answers={q.pk: "Vaak" for q in questions})
+    set_phase(process, "results")
+    url = reverse("participation:results", kwargs={"process_id": process.public_id})
+    html = client.get(url).content.decode()
+    assert assert_tables_scroll_in_labelled_regions(html) == 2
+    for question in questions:
+        assert f'aria-labelledby="vraag-{question.pk}" tabindex="0"' in html
