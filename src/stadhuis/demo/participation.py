@@ -88,6 +88,7 @@ def generate_participation(staff: dict[str, User]) -> None:
     _crowdsourcing(admin, handler, now, anna, mohamed, kees, fatma)
     _consultation(admin, handler, now, anna, mohamed, kees, sanne)
     _budgets(admin, handler, now, anna, mohamed, kees, fatma, sanne)
+    _neighbourhood_budget(admin, handler, now, sanne)
     _fund(admin, handler, now, anna, mohamed)
     services.process_create(
         actor=admin,
@@ -343,6 +344,48 @@ def _budgets(admin, handler, now, anna, mohamed, kees, fatma, sanne) -> None:
         actor=kees,
         process=running,
         choices={codes["Verlichting in het park"]: 6, codes["Pannakooi"]: 4},
+    )
+
+
+def _neighbourhood_budget(admin, handler, now, sanne) -> None:
+    """A neighbourhood budget whose ideas phase is over: a resident's idea is now a
+    project that waits for the city's feasibility review (staff do that in the demo)."""
+    process = services.process_create(
+        actor=admin,
+        kind="budget",
+        title="Buurtbudget Westerkwartier",
+        question="Er is € 25.000 voor ideeën uit het Westerkwartier. Wat wilt u in uw buurt?",
+        scope="neighbourhoods",
+        neighbourhood_codes=["west"],
+        phases=_phases("ideas", now),
+        budget=25_000,
+        ballot_type="approval",
+        counting_rule="greedy",
+        publish=True,
+    )
+    idea = services.idea_submit(
+        actor=sanne,
+        process=process,
+        title="Picknicktafels op het Westerplein",
+        body="Zet een paar picknicktafels op het plein. Dan kunnen buren samen buiten eten "
+        "en praten.",
+        location="Westerplein",
+    )
+    for spec in _phases("review", now):  # the ideas phase is over: the city reviews
+        services.phase_move(
+            actor=admin,
+            process=process,
+            kind=spec.kind,
+            starts_at=spec.starts_at,
+            ends_at=spec.ends_at,
+        )
+    services.project_create(
+        actor=handler,
+        process=process,
+        idea=idea,
+        title=idea.title,
+        description=idea.body,
+        cost=8_000,
     )
 
 
