@@ -498,6 +498,14 @@ def test_staff_home_links_to_the_work_of_each_role(client, make_staff):
     login(client, make_staff("ombudsman", username="o"))
     html = client.get("/").content.decode()
     assert "/medewerkers/ombudsman" in html and f'href="{QUEUE}"' not in html
+    assert 'href="/medewerkers/meedoen"' not in html
+
+
+def test_staff_home_links_moderators_and_administrators_to_participation(client, make_staff):
+    for role in ("case_handler", "administrator"):
+        login(client, make_staff(role, username=f"p-{role}"))
+        assert 'href="/medewerkers/meedoen"' in client.get("/").content.decode()
+        client.logout()
 
 
 # --- Admin -----------------------------------------------------------------------------

@@ -28,10 +28,11 @@ def home(request):
         context["resident"] = getattr(user, "resident", None)
         template = "web/home_resident.html"
     elif user.is_authenticated and user.is_verified():
-        context["roles"] = [
-            assignment.get_role_display()
-            for assignment in RoleAssignment.objects.filter(user=user).order_by("role")
-        ]
+        assignments = list(RoleAssignment.objects.filter(user=user).order_by("role"))
+        context["roles"] = [assignment.get_role_display() for assignment in assignments]
+        codes = {assignment.role for assignment in assignments}
+        # participation's staff pages: moderators (case handlers) and administrators
+        context["participation_staff"] = bool(codes & {"administrator", "case_handler"})
         template = "web/home_staff.html"
     else:
         template = "web/home.html"
