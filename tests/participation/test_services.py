@@ -568,3 +568,24 @@ def test_progress_on_an_initiative_is_logged_for_its_applicant(
     count = ProcessingLogEntry.objects.count()
     services.milestone_add(actor=handler, title="Eerste paal", progress=10, project=playground)
     assert ProcessingLogEntry.objects.count() == count
+
+
+def test_progress_only_for_a_granted_initiative_or_a_feasible_project(
+    make_process, me, handler, fund_case_types, budget
+):
+    process = make_process("fund", title="Wijkfonds Centrum", budget=10_000)
+    application = services.application_submit(
+        actor=me, process=process, title="Buurtfeest", plan="Een feest op het plein", amount=800
+    )
+    with pytest.raises(InvalidInput, match="toegekend initiatief"):
+        services.milestone_add(actor=handler, title="Tent", progress=10, application=application)
+    refused = services.application_decide(
+        actor=handler, application=application, score=2, grant=False, reason="Te duur"
+    )
+    with pytest.raises(InvalidInput, match="toegekend initiatief"):
+        services.milestone_add(actor=handler, title="Tent", progress=10, application=refused)
+    _budget, (playground, *_rest) = budget
+    playground.feasibility = "not_feasible"
+    with pytest.raises(InvalidInput, match="uitvoerbaar project"):
+        services.milestone_add(actor=handler, title="Paal", progress=10, project=playground)
+    assert not playground.milestones.exists() and not application.milestones.exists()

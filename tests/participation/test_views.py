@@ -34,7 +34,8 @@ def test_index_and_process_pages(client, make_process, me, django_assert_num_que
         response = client.get(reverse("participation:index"))
     assert response.status_code == 200 and "Een groener centrum" in response.content.decode()
     url = reverse("participation:process", kwargs={"process_id": process.public_id})
-    with django_assert_num_queries(4):  # process + phases + neighbourhoods, ideas
+    # process + phases + its neighbourhoods, the city's for the filter (city-wide), ideas
+    with django_assert_num_queries(5):
         response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200 and "Idee 2" in html and "Om mee te doen logt u in" in html
@@ -317,7 +318,7 @@ def test_consultation_counts_only_after_it_closed(client, make_process, admin, m
 def test_no_public_input_gives_a_500(client, make_process, sort, area, search, receipt):
     process = Process.objects.filter(title="Fuzz").first() or make_process(title="Fuzz")
     url = reverse("participation:process", kwargs={"process_id": process.public_id})
-    assert client.get(url, {"sort": sort, "buurt": area, "zoek": search}).status_code == 200
+    assert client.get(url, {"sort": sort, "buurt": area, "zoek": search}).status_code in (200, 400)
     check = reverse("participation:receipt", kwargs={"process_id": process.public_id})
     assert client.post(check, {"receipt": receipt}).status_code in (200, 400)
 
@@ -430,3 +431,17 @@ def test_the_eligibility_notice_is_logged_as_my_read_once(resident_client, clien
     # the ballot page logs my read of the voter roll already: no second entry for it
     resident_client.get(reverse("participation:ballot", kwargs={"process_id": process.public_id}))
     assert shown().count() == before
+
+
+def test_a_wrong_filter_is_a_400_and_a_city_wide_list_filters_by_neighbourhood(
+    client, make_process, me
+):
+    process = make_process()  # city-wide
+    services.idea_submit(actor=me, process=process, title="Bankjes", body="Meer bankjes")
+    url = reverse("participation:process", kwargs={"process_id": process.public_id})
+    html = client.get(url).content.decode()
+    assert '<option value="centrum">Centrum</option>' in html
+    assert "Bankjes" in client.get(url, {"buurt": "centrum"}).content.decode()
+    assert "Bankjes" not in client.get(url, {"buurt": "oost"}).content.decode()
+    wrong = client.get(url, {"sort": "gisteren", "buurt": "nergens"})
+    assert wrong.status_code == 400 and "Bankjes" in wrong.content.decode()

@@ -713,6 +713,10 @@ def milestone_add(
     require_role(actor, *STAFF_ROLES)
     if (project is None) == (application is None):
         raise InvalidInput(_("Kies een project of een initiatief."))
+    if application is not None and application.decision != Decision.GRANTED:
+        raise InvalidInput(_("Voortgang houdt u bij voor een toegekend initiatief."))
+    if project is not None and project.feasibility != Feasibility.FEASIBLE:
+        raise InvalidInput(_("Voortgang houdt u bij voor een uitvoerbaar project."))
     if not 0 <= progress <= 100:
         raise InvalidInput(
             _("De voortgang is een percentage van 0 tot en met 100."), field="progress"

@@ -26,6 +26,7 @@ from stadhuis.participation.models import (
     Decision,
     PhaseKind,
     ProcessKind,
+    Scope,
 )
 
 
@@ -77,10 +78,18 @@ def process_detail(request, process_id):
     }
     status = 200
     if process.kind in (ProcessKind.CROWDSOURCING, ProcessKind.BUDGET):
-        neighbourhoods = list(process.neighbourhoods.all())
+        # a city-wide process can still be filtered by the neighbourhood an idea is about
+        neighbourhoods = (
+            queries.neighbourhoods()
+            if process.scope == Scope.CITY
+            else list(process.neighbourhoods.all())
+        )
         form = forms.IdeaFilterForm(request.GET or None, neighbourhoods=neighbourhoods)
-        filters = form.cleaned_data if form.is_valid() else {}
+        valid = form.is_valid() if form.is_bound else True
+        filters = form.cleaned_data if form.is_bound and valid else {}
         ideas, status = _idea_page(request, process, filters)
+        if not valid:
+            status = 400  # the form says which filter was wrong; the list is unfiltered
         context.update(ideas, filter_form=form, can_propose=phase == PhaseKind.IDEAS)
     if process.kind == ProcessKind.BUDGET:
         context["projects"] = list(queries.process_projects(process))
