@@ -395,7 +395,9 @@ def test_participation_journey_on_the_demo_city(db, demo_mode):
     admin = staff("beheerder")
     admin.get("/medewerkers/meedoen")
     admin.follow("Burgerbegroting 2027")
-    admin.send("Stemmen nu sluiten")
+    admin.follow("Stemmen nu sluiten")  # a page asks first: it cannot be undone
+    admin.sees("Dit kunt u niet terugdraaien.")
+    admin.send("Ja, sluit het stemmen nu")
     admin.sees("Het stemmen is gesloten.")
     fatma.get(budget_url + "/stemmen")
     fatma.sees("Er kan nu niet gestemd worden.")

@@ -575,3 +575,31 @@ def test_an_initiatives_photo_address_serves_nothing_else(
     )
     Milestone.objects.filter(pk=with_photo.pk).update(application=application)
     assert client.get(url(application.public_id, with_photo.public_id)).status_code == 404
+
+
+def test_closing_the_vote_asks_first_on_a_page_of_its_own(client, staff_client, budget):
+    process, _projects = budget
+    url = reverse("participation:staff_close_voting", kwargs={"process_id": process.public_id})
+    staff_client("case_handler")
+    assert client.get(url).status_code == 403
+    staff_client("administrator", username="sluiter")
+    page = reverse("participation:staff_process", kwargs={"process_id": process.public_id})
+    assert f'href="{url}"' in client.get(page).content.decode()  # a link, not the POST
+    asked = client.get(url)
+    html = asked.content.decode()
+    assert asked.status_code == 200 and "Dit kunt u niet terugdraaien." in html
+    assert 'method="post"' in html and "Ja, sluit het stemmen nu" in html
+    assert services.current_phase(process) == "voting"  # asking closes nothing
+    set_phase(process, "review")
+    assert "Er wordt nu niet gestemd" in client.get(url).content.decode()
+
+
+def test_a_process_without_ideas_says_so(client, staff_client, make_process):
+    process = make_process("budget", phase="ideas", title="Nog leeg")
+    staff_client("administrator", username="leeg")
+    url = reverse("participation:staff_process", kwargs={"process_id": process.public_id})
+    html = client.get(url).content.decode()
+    assert (
+        "Er zijn nog geen ideeën in dit proces." in html
+        and "<table" not in html.split('id="ideeen-title"')[1].split("</section>")[0]
+    )

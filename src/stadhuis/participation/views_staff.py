@@ -417,10 +417,23 @@ def paper_ballot(request, process_id):
     return _done(request, _("Het papieren stembiljet is ingevoerd."), to=_process_url(found))
 
 
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
 @staff_required(Role.ADMINISTRATOR)
 def close_voting(request, process_id):
+    """Closing the vote cannot be undone: a page asks first (no script needed), and only
+    its POST closes."""
     found = _found(queries.process_by_id(process_id))
+    if request.method == "GET":
+        return render(
+            request,
+            "participation/staff/close_voting.html",
+            {
+                "process": found,
+                "turnout": queries.turnout(found),
+                "phase": services.current_phase(found),
+            },
+        )
     try:
         services.voting_close(actor=_actor(request), process=found)
     except StadhuisError as exc:
