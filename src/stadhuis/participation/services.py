@@ -650,6 +650,10 @@ def project_create(
         raise InvalidInput(_("Dit idee hoort bij een ander proces."))
     if idea is not None and Project.objects.filter(idea=idea).exists():
         raise InvalidInput(_("Van dit idee is al een project gemaakt."))
+    if idea is not None and idea.visibility != Visibility.PUBLISHED:
+        # A project is public and takes the idea's text: a hidden or rejected idea
+        # would reach the public through it.
+        raise InvalidInput(_("Dit idee is niet (meer) zichtbaar."))
     neighbourhood = None
     if neighbourhood_code:
         neighbourhood = Neighbourhood.objects.filter(code=neighbourhood_code).first()

@@ -27,7 +27,7 @@ from stadhuis.cases.services import Upload
 from stadhuis.core.errors import StadhuisError
 from stadhuis.core.roles import Role
 from stadhuis.participation import forms, queries, services, tally
-from stadhuis.participation.models import Feasibility, ProcessKind
+from stadhuis.participation.models import Feasibility, ProcessKind, Visibility
 
 ROLES = (Role.ADMINISTRATOR, Role.CASE_HANDLER)
 
@@ -159,8 +159,11 @@ def process(request, process_id):
 
 
 def _project_form(idea, failed: _Failed | None):
-    """The row's form that makes a project of the idea; none once it is one."""
+    """The row's form that makes a project of the idea; none once it is one, nor for a
+    hidden or rejected idea (a project is public and takes the idea's text)."""
     if getattr(idea, "project", None) is not None:  # no project: the relation raises
+        return None
+    if idea.visibility != Visibility.PUBLISHED:
         return None
     return _card_form(
         forms.ProjectFromIdeaForm,
