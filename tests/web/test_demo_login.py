@@ -139,3 +139,41 @@ def test_demo_login_explains_bad_brp_facts(client, demo_mode, field, value, mess
     # a listed resident ignores what was typed there
     person = DEMO_RESIDENTS[1]
     assert client.post("/inloggen/demo", {**data, "resident": person["bsn"]}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_typed_bsn_of_a_listed_resident_keeps_the_demo_citys_brp_facts(client, demo_mode):
+    """Typing Sanne's BSN under 'Een ander BSN' with another birth date would make her 18
+    for every later visitor of the demo (and move her house): the listed residents' facts
+    are the demo city's own, whichever way they log in."""
+    import datetime as dt
+
+    from stadhuis.accounts.services import resident_login
+
+    sanne = DEMO_RESIDENTS[-1]
+    resident_login(
+        bsn=sanne["bsn"],
+        display_name=sanne["name"],
+        postcode="1015IJ",
+        birth_date=dt.date(2009, 9, 15),
+    )
+    data = {
+        "resident": "anders",
+        "bsn": sanne["bsn"],
+        "postcode": "1011 AB",
+        "birth_date": "01-01-1990",
+    }
+    assert client.post("/inloggen/demo", data).status_code == 302
+    resident = Resident.objects.get(pseudonym=pseudonym_for_bsn(sanne["bsn"]))
+    assert (resident.postcode, resident.birth_date) == ("1015IJ", dt.date(2009, 9, 15))
+    # and a wrong fact typed for her is not held against the login either
+    client.logout()
+    data["birth_date"] = "gisteren"
+    assert client.post("/inloggen/demo", data).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_typed_brp_facts_stay_out_of_error_reports(client, demo_mode):
+    data = {"resident": "anders", "bsn": "999910036", "postcode": "1013AB", "birth_date": "x"}
+    request = client.post("/inloggen/demo", data).wsgi_request
+    assert set(request.sensitive_post_parameters) >= {"bsn", "postcode", "birth_date"}

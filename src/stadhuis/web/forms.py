@@ -98,11 +98,13 @@ class DemoLoginForm(forms.Form):
                 return cleaned
         else:
             bsn = choice
-            # a listed resident's BRP facts are the demo city's own: ignore what was typed
+        person = demo_resident(bsn)
+        if person is not None:
+            # a listed resident's BRP facts are the demo city's own, also when their BSN is
+            # typed: ignore what was typed, so no visitor changes them for the next one
             cleaned["postcode"] = cleaned["birth_date"] = None
             for name in ("postcode", "birth_date"):
                 self.errors.pop(name, None)
-        person = demo_resident(bsn)
         cleaned["login_bsn"] = bsn
         cleaned["display_name"] = person["name"] if person else gettext("Demo-inwoner")
         return cleaned

@@ -39,7 +39,7 @@ def home(request):
     return render(request, template, context)
 
 
-@sensitive_post_parameters("bsn", "resident")
+@sensitive_post_parameters("bsn", "resident", "postcode", "birth_date")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def demo_login(request):
