@@ -21,3 +21,14 @@ def test_readable_export_tables_scroll_in_boxes_with_their_own_names(
     # like the section it is in (two landmarks with one name)
     assert assert_tables_scroll_in_labelled_regions(html) == 2
     assert 'aria-labelledby="export-log export-log-count"' in html
+
+
+def test_avg_requests_table_scrolls_in_a_box_named_by_the_page_heading(catalogue, me, make_staff):
+    from stadhuis.cases import services as cases
+    from tests.dossier.test_views import _staff_client
+
+    cases.case_submit(actor=me, case_type_code="avg-inzage", description="Inzage")
+    officer = _staff_client(make_staff("privacy_officer", username="po-a11y"))
+    html = officer.get("/medewerkers/avg-verzoeken").content.decode()
+    assert assert_tables_scroll_in_labelled_regions(html) == 1
+    assert '<h1 id="verzoeken-title">' in html

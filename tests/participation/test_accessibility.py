@@ -34,6 +34,25 @@ def test_consultation_results_tables_are_named_by_their_question(client, make_pr
     set_phase(process, "results")
     url = reverse("participation:results", kwargs={"process_id": process.public_id})
     html = client.get(url).content.decode()
+    # each box is named by its question and its count column ("Hoe vaak? Aantal"), not by
+    # the question alone: that is the name of the question's section (two landmarks, one name)
     assert assert_tables_scroll_in_labelled_regions(html) == 2
     for question in questions:
-        assert f'aria-labelledby="vraag-{question.pk}" tabindex="0"' in html
+        names = f"vraag-{question.pk} vraag-{question.pk}-telling"
+        assert f'aria-labelledby="{names}" tabindex="0"' in html
+        assert f'<th scope="col" id="vraag-{question.pk}-telling">Aantal</th>' in html
+
+
+def test_staff_process_ideas_table_scrolls_in_its_own_labelled_box(
+    client, staff_client, make_process, me
+):
+    from .test_views_staff import _idea
+
+    staff_client("case_handler", "administrator")
+    process = make_process("budget")
+    _idea(me, process)
+    url = reverse("participation:staff_process", kwargs={"process_id": process.public_id})
+    html = client.get(url).content.decode()
+    # named by its own caption, not by the section's heading (two landmarks, one name)
+    assert assert_tables_scroll_in_labelled_regions(html) == 1
+    assert 'aria-labelledby="ideeen-caption"' in html

@@ -205,3 +205,18 @@ def test_every_form_control_and_table_box_is_styled_for_reflow_and_focus():
     assert "outline:" in date_focus and "box-shadow:" in date_focus
     scroll = re.search(r"\.table-scroll\s*\{([^}]*)\}", css).group(1)
     assert "overflow-x: auto" in scroll and "max-width: 100%" in scroll
+
+
+@pytest.mark.django_db
+def test_a_single_column_of_cards_does_not_grow_past_a_narrow_screen():
+    """At 320 px a processor's card in the register (the word "Verwerkersovereenkomst")
+    made the page scroll sideways: the column may shrink below its longest word, a word
+    that does not fit wraps, and cards have less padding on narrow screens."""
+    from django.contrib.staticfiles import finders
+
+    css = open(finders.find("web/stadhuis.css"), encoding="utf-8").read()  # noqa: SIM115
+    single = re.search(r"\.card-list--single\s*\{([^}]*)\}", css).group(1)
+    assert "grid-template-columns: minmax(0, 1fr)" in single
+    assert re.search(r"\.card\s*\{\s*overflow-wrap: break-word;\s*\}", css)
+    narrow = re.search(r"@media \(max-width: 30rem\)\s*\{\s*\.card\s*\{([^}]*)\}", css).group(1)
+    assert "padding-inline: var(--stadhuis-space-m)" in narrow
