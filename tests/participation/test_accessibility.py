@@ -22,6 +22,24 @@ def test_budget_results_table_scrolls_in_its_own_labelled_box(budget, me, admin,
     assert '<caption id="uitslag-per-project">' in html
 
 
+def test_a_visible_caption_stays_readable_in_a_table_box_narrower_than_the_table():
+    """At 320 px the results table is wider than its box; its caption, centred over the
+    whole table, showed as "Per project: gekozen of nie". It starts at the box's edge, wraps
+    within the box (100cqi: the box is a size container) and stays there while scrolling;
+    visually hidden captions keep their own positioning."""
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    css = open(finders.find("web/stadhuis.css"), encoding="utf-8").read()  # noqa: SIM115
+    boxes = re.findall(r"\n\.table-scroll\s*\{([^}]*)\}", css)
+    assert any("container-type: inline-size" in box for box in boxes)
+    rule = r"\.table-scroll > \.table > caption:not\(\.visually-hidden\)\s*\{([^}]*)\}"
+    caption = re.search(rule, css).group(1)
+    for declaration in ("position: sticky", "left: 0", "max-width: 100cqi", "text-align: left"):
+        assert declaration in caption
+
+
 def test_consultation_results_tables_are_named_by_their_question(client, make_process, admin, me):
     process = make_process("consultation")
     questions = [

@@ -10,11 +10,17 @@ class _Tables(HTMLParser):
         self.stack: list[tuple[str, dict]] = []
         self.ids: set[str] = set()
         self.tables: list[dict | None] = []
+        self.regions: list[str] = []  # the names (label ids) of all region landmarks
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if attrs.get("id"):
             self.ids.add(attrs["id"])
+        if tag == "section" or attrs.get("role") == "region":
+            # a section or role="region" with a name is a region landmark
+            name = attrs.get("aria-labelledby") or attrs.get("aria-label")
+            if name:
+                self.regions.append(" ".join(name.split()))
         if tag == "table":
             parent = self.stack[-1][1] if self.stack and self.stack[-1][0] == "div" else None
             self.tables.append(parent)
@@ -43,4 +49,8 @@ def assert_tables_scroll_in_labelled_regions(html: str) -> int:
         assert labels and all(label in parser.ids for label in labels), wrapper
     names = [w["aria-labelledby"] for w in parser.tables]
     assert len(set(names)) == len(names), f"two table regions with the same name: {names}"
+    # nor one with the name of another landmark, such as the section it is in (axe's
+    # landmark-unique: a screen reader lists two regions that sound the same)
+    twice = sorted({name for name in parser.regions if parser.regions.count(name) > 1})
+    assert not twice, f"two region landmarks with the same name: {twice}"
     return len(parser.tables)
