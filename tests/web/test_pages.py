@@ -220,3 +220,15 @@ def test_a_single_column_of_cards_does_not_grow_past_a_narrow_screen():
     assert re.search(r"\.card\s*\{\s*overflow-wrap: break-word;\s*\}", css)
     narrow = re.search(r"@media \(max-width: 30rem\)\s*\{\s*\.card\s*\{([^}]*)\}", css).group(1)
     assert "padding-inline: var(--stadhuis-space-m)" in narrow
+
+
+@pytest.mark.django_db
+def test_a_table_box_holds_visually_hidden_text_in_its_cells():
+    """The AVG requests' button text "(ABCD-…)" is visually hidden (position: absolute): its
+    containing block was outside the table's box, so at 320 px the page was as wide as
+    the table again. The box is positioned, so it contains it."""
+    from django.contrib.staticfiles import finders
+
+    css = open(finders.find("web/stadhuis.css"), encoding="utf-8").read()  # noqa: SIM115
+    scroll = re.search(r"\.table-scroll\s*\{([^}]*)\}", css).group(1)
+    assert "position: relative" in scroll and "overflow-x: auto" in scroll
