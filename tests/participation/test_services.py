@@ -501,6 +501,15 @@ def test_opening_the_moderators_work_list_is_logged_for_who_is_on_it(
     )
     entry = ProcessingLogEntry.objects.get(subject=reporter.subject, object_id="werklijst")
     assert entry.action == "read" and entry.actor_kind == "staff" and entry.audit_id
+    # the reported idea is on the list too: its author sees that it was read
+    authored = ProcessingLogEntry.objects.get(subject=me.subject, object_id="werklijst")
+    assert authored.object_type == "melding" and authored.activity_version.activity.code == (
+        activities.MODERATION
+    )
+    from stadhuis.dossier.queries import log_rows
+
+    (row,) = log_rows(me.subject, [authored])
+    assert row.concerns == "Werklijst van de medewerkers Meedoen: een melding van misbruik"
 
 
 def test_an_open_answer_is_moderated_by_its_random_id(consultation, me, client, staff_client):

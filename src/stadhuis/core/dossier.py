@@ -73,6 +73,7 @@ class Section:
     preview: Callable[..., tuple[list[Record], int]] | None = None
     record: Callable[[str, str], Record | None] | None = None
     position: int = 50  # order on the page: the account first (10), consents last (90)
-    # Names for log entries about a page or list rather than one object (object type →
-    # label), e.g. the resident opening "Mijn meedoen": the log shows the label, not the code.
+    # Names for log entries about a page or list rather than one object (object type, or
+    # "type/id" for one such list, → label), e.g. the resident opening "Mijn meedoen": the
+    # log shows the label, not the code.
     pages: Mapping[str, str] = field(default_factory=dict)

@@ -288,7 +288,9 @@ def _concerns(entry, names) -> tuple[str, str]:
     found = names.get((entry.object_type, entry.object_id))
     if found is not None:
         return found
-    return str(_page_labels().get(entry.object_type, entry.object_type)), ""
+    labels = _page_labels()
+    label = labels.get(f"{entry.object_type}/{entry.object_id}") or labels.get(entry.object_type)
+    return str(label or entry.object_type), ""
 
 
 def _page_labels() -> dict[str, str]:

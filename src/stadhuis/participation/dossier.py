@@ -305,6 +305,13 @@ SECTIONS = [
             "api-steun": gettext_lazy("Uw steun voor ideeën, via een app"),
             "api-antwoorden": gettext_lazy("Uw antwoorden op raadplegingen, via een app"),
             "api-stemmen": gettext_lazy("Dat u stemde, via een app"),
+            "melding/werklijst": gettext_lazy(
+                "Werklijst van de medewerkers Meedoen: een melding van misbruik"
+            ),
+            "antwoord/werklijst": gettext_lazy(
+                "Werklijst van de medewerkers Meedoen: uw open antwoord"
+            ),
+            "aanvraag/werklijst": gettext_lazy("Werklijst van de medewerkers Meedoen: uw aanvraag"),
         },
     )
 ]

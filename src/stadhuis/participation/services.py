@@ -1385,12 +1385,16 @@ def participation_open_for_resident(*, actor: Actor, part: str, process: Process
 
 
 def staff_queue_open(*, actor: Actor, reports, answers, applications) -> None:
-    """A moderator opens the work list: the reports (each tied to its reporter), the open
-    answers (to who gave them) and the applications shown are logged as reads, as a case
-    handler's opening of a case is."""
+    """A moderator opens the work list: the reports (each tied to its reporter, and the
+    reported idea or comment, shown there, to its author), the open answers (to who gave
+    them) and the applications shown are logged as reads, as a case handler's opening of
+    a case is."""
     require_role(actor, *STAFF_ROLES)
+    reported = {r.reporter for r in reports} | {
+        (r.idea or r.comment).author for r in reports if r.idea or r.comment
+    }
     shown = [
-        (activities.MODERATION, "melding", {r.reporter for r in reports}),
+        (activities.MODERATION, "melding", reported),
         (activities.CONSULTATION, "antwoord", {a.response.subject for a in answers}),
         (activities.FUNDS, "aanvraag", {a.applicant for a in applications}),
     ]
