@@ -252,7 +252,8 @@ def test_the_process_page_renders_its_forms_through_the_shared_field_include(
 ):
     process, projects = budget
     url = reverse("participation:staff_process", kwargs={"process_id": process.public_id})
-    with django_assert_max_num_queries(16):  # 3 of them: the session saved on first use
+    # 3 of them: the session saved on first use; 1: is this an administrator
+    with django_assert_max_num_queries(17):
         html = staff.get(url).content.decode()
     assert not [i for i, n in Counter(_ids(html)).items() if n > 1]
     for project in projects:  # the note was missing from the hand-written form
@@ -603,3 +604,24 @@ def test_a_process_without_ideas_says_so(client, staff_client, make_process):
         "Er zijn nog geen ideeën in dit proces." in html
         and "<table" not in html.split('id="ideeen-title"')[1].split("</section>")[0]
     )
+
+
+def test_a_case_handler_is_not_offered_the_administrators_forms(
+    client, staff_client, budget, make_process
+):
+    """Questions, Pabulib import, closing the vote and counting are the administrator's:
+    a case handler (moderator) does not see forms that would only answer 403."""
+    process, _projects = budget
+    consultation = make_process("consultation", title="Het park")
+    admin_only = ["stemmen-sluiten", "/tellen", "Vraag toevoegen"]
+    staff_client("case_handler", username="mod")
+    for target in (process, consultation):
+        url = reverse("participation:staff_process", kwargs={"process_id": target.public_id})
+        html = client.get(url).content.decode()
+        assert not [text for text in admin_only if text in html]
+    client.logout()
+    staff_client("administrator", username="baas")
+    html = client.get(
+        reverse("participation:staff_process", kwargs={"process_id": process.public_id})
+    ).content.decode()
+    assert "stemmen-sluiten" in html and "/tellen" in html

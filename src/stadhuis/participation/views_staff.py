@@ -181,6 +181,8 @@ def _render_process(request, found, status=200, failed: _Failed | None = None):
     context = {
         "process": found,
         "phase": services.current_phase(found),
+        # questions, Pabulib import, closing the vote and counting are the administrator's
+        "is_admin": request.user.role_assignments.filter(role=Role.ADMINISTRATOR).exists(),
         "ideas": [
             (idea, _project_form(idea, failed)) for idea in queries.ideas_for_staff(found)[:100]
         ],
