@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// Accessibility audit (WCAG 2.2 AA) of the resident-facing pages of a running Stadhuis demo,
-// in a real browser: axe-core on every page, anonymous and logged in as a demo resident, at
-// 1280 px and at 320 px (reflow: no horizontal scroll), and every flow again with JavaScript
-// switched off. A tool, not a unit test: see README.md in this folder for how to run it.
+// Accessibility audit (WCAG 2.2 AA) of the resident and staff pages of a running Stadhuis demo,
+// in a real browser: axe-core on every page, anonymous, logged in as a demo resident and as demo
+// staff, at 1280 px and at 320 px (reflow: no horizontal scroll), and every flow again with
+// JavaScript switched off. A tool, not a unit test: see README.md in this folder for how to run it.
 //
 // Usage: node audit.js [--base http://127.0.0.1:8131] [--out results.json] [--shots DIR]
+//                      [--part all|resident|staff]
 // Exit status: 0 without violations or reflow/flow failures, 1 with them, 2 on a crash.
 "use strict";
 
@@ -23,6 +24,8 @@ const OUT = option("out", "a11y-results.json");
 const SHOTS = option("shots", "");
 const CHROMIUM = option("chromium", process.env.CHROMIUM || "/usr/bin/chromium");
 const RESIDENT = option("resident", "111222333"); // Anna de Vries in the demo data
+// Which pages: "resident", "staff" or "all" (the default).
+const PART = option("part", "all");
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 // Also run axe's best practices, reported apart: they are not WCAG failures, but worth reading.
 const BEST_PRACTICE = ["best-practice"];
@@ -75,6 +78,9 @@ async function check(page, ctx, name, { expectErrors = false, status } = {}) {
     const summary = await page.locator(".error-summary").count();
     if (!summary) fail(where, "no error summary after submitting the form empty");
     if (!/^(Fout|Error)/.test(title)) fail(where, `title does not start with "Fout:" after errors: ${title}`);
+    // The summary takes the focus (autofocus), so a screen reader reads it and Tab goes on from it.
+    const focused = await page.evaluate(() => !!document.activeElement && !!document.activeElement.closest(".error-summary"));
+    if (summary && !focused) fail(where, "the error summary does not get the focus");
   }
   if (ctx.width <= 320) {
     const r = await reflow(page);
@@ -116,7 +122,7 @@ async function visit(page, ctx, name, url, opts = {}) {
 }
 
 // Submit the main form of the page without filling anything in.
-async function submitEmpty(page, ctx, name, formSelector = "main form.form, main form[method=post]") {
+async function submitEmpty(page, ctx, name, formSelector = "main form.form, main form[method=post]", { expectErrors } = {}) {
   const form = page.locator(formSelector).last();
   if (!(await form.count())) {
     fail(`${ctx.name} ${name}`, `no form on ${page.url()}`);
@@ -138,7 +144,7 @@ async function submitEmpty(page, ctx, name, formSelector = "main form.form, main
   const required = await form.locator("[required]").count();
   await Promise.all([page.waitForLoadState("load"), form.locator("button[type=submit], button:not([type])").last().click()]);
   await page.waitForLoadState("load");
-  await check(page, ctx, name, { expectErrors: required > 0 });
+  await check(page, ctx, name, { expectErrors: expectErrors ?? required > 0 });
 }
 
 async function links(page, pattern) {
@@ -336,6 +342,203 @@ async function flowWithoutJs(browser, ctx) {
   await context.close();
 }
 
+// --- Staff pages ------------------------------------------------------------------------------
+// Demo staff log in through the staff login form with the password and the current code that
+// the demo shows on that page. A code works once, so each account logs in once (without
+// JavaScript, the way the no-JavaScript run needs it) and the other runs reuse its cookies.
+const STAFF = {
+  handler: "behandelaar", // Stadsbeheer: home, work queue, assisted service
+  admin: "beheerder", // administrator: participation (its count and close-voting are theirs)
+  cases: "burgerzaken", // Burgerzaken: has open cases in the demo
+  ombudsman: "ombudsman",
+  privacy: "privacy", // privacy officer: AVG requests
+};
+
+async function staffLogin(page, ctx, username) {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await page.goto(BASE + "/medewerkers/inloggen");
+    const html = await page.content();
+    const password = (html.match(/Het wachtwoord is <code>([^<]+)<\/code>/) || [])[1];
+    const code = (html.match(new RegExp(`<code>${username}</code></td><td>[^<]*</td><td><code class="demo-code">(\\d+)</code>`)) || [])[1];
+    if (!password || !code) {
+      fail(`${ctx.name} staff login ${username}`, "no demo password or code on the staff login page");
+      return false;
+    }
+    await page.fill("#id_username", username);
+    await page.fill("#id_password", password);
+    await page.fill("#id_otp_token", code);
+    await Promise.all([page.waitForLoadState("load"), page.click("main form.form button[type=submit]")]);
+    await page.waitForLoadState("load");
+    if (!new URL(page.url()).pathname.startsWith("/medewerkers/inloggen")) return true;
+    // The code was used already (this account logged in during this 30 s): wait for the next.
+    await page.waitForTimeout(31000 - (Date.now() % 30000));
+  }
+  fail(`${ctx.name} staff login ${username}`, "staff login did not log in");
+  return false;
+}
+
+async function staffSessions(browser) {
+  const sessions = {};
+  const ctx = { name: "staff-login", width: 1280 };
+  for (const [key, username] of Object.entries(STAFF)) {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    if (await staffLogin(page, ctx, username)) sessions[key] = await context.storageState();
+    await context.close();
+  }
+  return sessions;
+}
+
+async function staffPage(browser, ctx, sessions, key) {
+  const context = await browser.newContext({
+    viewport: { width: ctx.width, height: 900 },
+    javaScriptEnabled: ctx.js,
+    storageState: sessions[key],
+  });
+  return [context, await context.newPage()];
+}
+
+async function staff(browser, ctx, sessions) {
+  // Staff login itself (anonymous), also sent empty.
+  {
+    const context = await browser.newContext({ viewport: { width: ctx.width, height: 900 }, javaScriptEnabled: ctx.js });
+    const page = await context.newPage();
+    await visit(page, ctx, "staff-login", "/medewerkers/inloggen");
+    await submitEmpty(page, ctx, "staff-login-empty");
+    if (ctx.keyboard) await keyboard(page, ctx, "staff-login", "/medewerkers/inloggen");
+    await context.close();
+  }
+  // Case handler of Stadsbeheer: home, queue with filters, assisted service, participation.
+  if (sessions.handler) {
+    const [context, page] = await staffPage(browser, ctx, sessions, "handler");
+    await visit(page, ctx, "staff-home", "/");
+    await visit(page, ctx, "staff-queue", "/medewerkers/zaken");
+    await page.selectOption("#id_scope", "niet-toegewezen");
+    await page.selectOption("#id_status", "ontvangen");
+    await page.check("#id_overdue");
+    await Promise.all([page.waitForLoadState("load"), page.click("main form[role=search] button[type=submit]")]);
+    await page.waitForLoadState("load");
+    await check(page, ctx, "staff-queue-filtered");
+    await visit(page, ctx, "assisted-start", "/medewerkers/hulp");
+    await submitEmpty(page, ctx, "assisted-start-empty");
+    if (ctx.keyboard) {
+      await keyboard(page, ctx, "staff-home", "/");
+      await keyboard(page, ctx, "staff-queue", "/medewerkers/zaken");
+    }
+    await context.close();
+  }
+  // Administrator: the participation dashboard and a staff process page of each kind.
+  if (sessions.admin) {
+    const [context, page] = await staffPage(browser, ctx, sessions, "admin");
+    await visit(page, ctx, "participation-dashboard", "/medewerkers/meedoen");
+    if (await page.locator('main form[action$="/beoordelen"]').count()) {
+      await submitEmpty(page, ctx, "participation-dashboard-review-empty", 'main form[action$="/beoordelen"]');
+    }
+    await visit(page, ctx, "participation-process-new", "/medewerkers/meedoen/nieuw");
+    await page.goto(BASE + "/medewerkers/meedoen");
+    const processes = await links(page, /^\/medewerkers\/meedoen\/[0-9a-f-]{36}$/);
+    if (!processes.length) fail(`${ctx.name} participation-dashboard`, "no staff process pages linked");
+    let voting = null;
+    for (const [i, p] of processes.entries()) {
+      await visit(page, ctx, `staff-process-${i}`, p);
+      const closing = await links(page, /\/stemmen-sluiten$/);
+      if (closing.length && !voting) voting = { process: p, closing: closing[0] };
+      if (await page.locator('main form[action$="/vragen"]').count()) {
+        await submitEmpty(page, ctx, `staff-process-${i}-questions-empty`, 'main form[action$="/vragen"]');
+      }
+    }
+    if (voting) {
+      // Budget in its voting phase: voter register and paper ballot sent empty, a count
+      // refused, and the page that asks before voting closes (not sent: it cannot be undone).
+      await page.goto(BASE + voting.process);
+      await submitEmpty(page, ctx, "staff-voter-register-empty", 'main form[action$="/stemregister"]');
+      await page.goto(BASE + voting.process);
+      await submitEmpty(page, ctx, "staff-paper-ballot-empty", 'main form[action$="/papieren-stem"]');
+      // The count form always has a rule chosen; a rule that does not exist is refused.
+      await page.goto(BASE + voting.process);
+      await page.locator('main form[action$="/tellen"] select').evaluate((el) => {
+        el.add(new Option("bestaat-niet", "bestaat-niet"));
+        el.value = "bestaat-niet";
+      });
+      await Promise.all([page.waitForLoadState("load"), page.locator('main form[action$="/tellen"] button[type=submit]').click()]);
+      await page.waitForLoadState("load");
+      await check(page, ctx, "staff-count-refused", { expectErrors: true });
+      await visit(page, ctx, "staff-close-voting", voting.closing);
+    } else fail(`${ctx.name} participation`, "no budget process in its voting phase");
+    if (ctx.keyboard) {
+      await keyboard(page, ctx, "participation-dashboard", "/medewerkers/meedoen");
+      if (voting) await keyboard(page, ctx, "staff-process-voting", voting.process);
+    }
+    await context.close();
+  }
+  // Burgerzaken: a case and each of its forms sent empty.
+  if (sessions.cases) {
+    const [context, page] = await staffPage(browser, ctx, sessions, "cases");
+    await visit(page, ctx, "staff-queue-cases", "/medewerkers/zaken");
+    const cases = await links(page, /^\/medewerkers\/zaken\/[A-Z0-9-]+$/);
+    if (cases.length) {
+      await visit(page, ctx, "staff-case", cases[0]);
+      for (const action of ["status", "message", "note"]) {
+        await page.goto(BASE + cases[0]);
+        // The status form has no required field, but an end status needs a result.
+        await submitEmpty(page, ctx, `staff-case-${action}-empty`, `main form[action$="/actie/${action}"]`, { expectErrors: true });
+      }
+      if (ctx.keyboard) await keyboard(page, ctx, "staff-case", cases[0]);
+    } else fail(`${ctx.name} staff-queue-cases`, "no open case to open");
+    await context.close();
+  }
+  if (sessions.ombudsman) {
+    const [context, page] = await staffPage(browser, ctx, sessions, "ombudsman");
+    await visit(page, ctx, "ombudsman-home", "/");
+    await visit(page, ctx, "ombudsman-queue", "/medewerkers/ombudsman");
+    const cases = await links(page, /^\/medewerkers\/ombudsman\/[A-Z0-9-]+$/);
+    if (cases.length) await visit(page, ctx, "ombudsman-case", cases[0]);
+    await context.close();
+  }
+  // Privacy officer: AVG requests and the processing register.
+  if (sessions.privacy) {
+    const [context, page] = await staffPage(browser, ctx, sessions, "privacy");
+    await visit(page, ctx, "privacy-home", "/");
+    await visit(page, ctx, "avg-requests", "/medewerkers/avg-verzoeken");
+    await visit(page, ctx, "privacy-register", "/verwerkingsregister");
+    const activities = await links(page, /^\/verwerkingsregister\/[a-z0-9-]+$/);
+    for (const a of activities.slice(0, 3)) await visit(page, ctx, `privacy-register-${a.split("/").pop()}`, a);
+    if (ctx.keyboard) await keyboard(page, ctx, "avg-requests", "/medewerkers/avg-verzoeken");
+    await context.close();
+  }
+}
+
+// A staff flow without JavaScript: log in through the form, filter the queue, open a case,
+// pick it up, send the resident a message and see it on the case page.
+async function staffFlowWithoutJs(browser, ctx, sessions) {
+  if (!sessions.cases) return;
+  const context = await browser.newContext({ viewport: { width: ctx.width, height: 900 }, javaScriptEnabled: false, storageState: sessions.cases });
+  const page = await context.newPage();
+  await page.goto(BASE + "/medewerkers/zaken");
+  await page.selectOption("#id_scope", "afdeling");
+  await Promise.all([page.waitForLoadState("load"), page.click("main form[role=search] button[type=submit]")]);
+  const cases = await links(page, /^\/medewerkers\/zaken\/[A-Z0-9-]+$/);
+  if (!cases.length) {
+    fail(`${ctx.name} staff flow`, "no case in the filtered queue");
+    await context.close();
+    return;
+  }
+  await page.goto(BASE + cases[0]);
+  const claim = page.locator('main form[action$="/actie/claim"] button[type=submit]');
+  if (await claim.count()) {
+    await Promise.all([page.waitForLoadState("load"), claim.click()]);
+    await page.waitForLoadState("load");
+  }
+  await page.goto(BASE + cases[0]);
+  const text = "Wij hebben uw aanvraag ontvangen en gaan ermee aan de slag.";
+  await page.fill('main form[action$="/actie/message"] textarea', text);
+  await Promise.all([page.waitForLoadState("load"), page.locator('main form[action$="/actie/message"] button[type=submit]').click()]);
+  await page.waitForLoadState("load");
+  if (!(await page.content()).includes(text)) fail(`${ctx.name} staff flow`, `message not shown on ${page.url()}`);
+  else await check(page, ctx, "staff-case-after-message");
+  await context.close();
+}
+
 (async () => {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
   try {
@@ -352,10 +555,22 @@ async function flowWithoutJs(browser, ctx) {
       { name: "resident-320", width: 320, js: true, shots: true, resident: true },
       { name: "resident-nojs", width: 1280, js: false, resident: true },
     ];
-    for (const ctx of contexts) {
-      await (ctx.resident ? resident : anonymous)(browser, ctx, found);
+    if (PART !== "staff") {
+      for (const ctx of contexts) {
+        await (ctx.resident ? resident : anonymous)(browser, ctx, found);
+      }
+      await flowWithoutJs(browser, { name: "flow-nojs", width: 1280 });
     }
-    await flowWithoutJs(browser, { name: "flow-nojs", width: 1280 });
+    if (PART !== "resident") {
+      const sessions = await staffSessions(browser);
+      const staffContexts = [
+        { name: "staff-1280", width: 1280, js: true, shots: true, keyboard: true },
+        { name: "staff-320", width: 320, js: true, shots: true },
+        { name: "staff-nojs", width: 1280, js: false },
+      ];
+      for (const ctx of staffContexts) await staff(browser, ctx, sessions);
+      await staffFlowWithoutJs(browser, { name: "staff-flow-nojs", width: 1280 }, sessions);
+    }
   } finally {
     await browser.close();
   }
