@@ -32,6 +32,12 @@ from stadhuis.participation.models import Feasibility, ProcessKind, Visibility
 ROLES = (Role.ADMINISTRATOR, Role.CASE_HANDLER)
 
 
+def _is_admin(request) -> bool:
+    """New processes, questions, Pabulib import, closing the vote and counting are the
+    administrator's: other staff are not offered forms that would answer 403."""
+    return request.user.role_assignments.filter(role=Role.ADMINISTRATOR).exists()
+
+
 def _actor(request):
     roles = set(request.user.role_assignments.values_list("role", flat=True))
     role = Role.ADMINISTRATOR if Role.ADMINISTRATOR in roles else Role.CASE_HANDLER
@@ -113,6 +119,7 @@ def _render_dashboard(request, status=200, failed: _Failed | None = None):
         actor=_actor(request), reports=reports, answers=answers, applications=applications
     )
     context = {
+        "is_admin": _is_admin(request),
         "reports": [
             (r, _card_form(forms.ModerateForm, failed, _report_key(r), f"melding-{r.pk}"))
             for r in reports
@@ -181,8 +188,7 @@ def _render_process(request, found, status=200, failed: _Failed | None = None):
     context = {
         "process": found,
         "phase": services.current_phase(found),
-        # questions, Pabulib import, closing the vote and counting are the administrator's
-        "is_admin": request.user.role_assignments.filter(role=Role.ADMINISTRATOR).exists(),
+        "is_admin": _is_admin(request),
         "ideas": [
             (idea, _project_form(idea, failed)) for idea in queries.ideas_for_staff(found)[:100]
         ],
