@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from stadhuis.participation import views, views_photos, views_staff
+from stadhuis.participation import views, views_staff
 
 app_name = "participation"
 urlpatterns = [
@@ -32,7 +32,7 @@ urlpatterns = [
     path("meedoen/aanvragen/<uuid:application_id>", views.application_detail, name="application"),
     path(
         "meedoen/aanvragen/<uuid:application_id>/foto/<uuid:milestone_id>",
-        views_photos.application_milestone_photo,
+        views.application_milestone_photo,
         name="application_milestone_photo",
     ),
     path(

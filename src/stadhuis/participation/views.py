@@ -511,11 +511,20 @@ def project_detail(request, project_id):
 @require_GET
 def milestone_photo(request, project_id, milestone_id):
     project = queries.public_project(project_id)
-    milestone = (
-        next((m for m in project.milestones.all() if m.public_id == milestone_id), None)
-        if project
-        else None
-    )
+    return _milestone_photo(project.milestones.all() if project else (), milestone_id)
+
+
+@require_GET
+def application_milestone_photo(request, application_id, milestone_id):
+    """A photo of a granted initiative's progress, as its page shows it."""
+    application = queries.public_application(application_id)
+    if application is None or application.decision != Decision.GRANTED:
+        raise Http404
+    return _milestone_photo(application.milestones.all(), milestone_id)
+
+
+def _milestone_photo(milestones, milestone_id) -> FileResponse:
+    milestone = next((m for m in milestones if m.public_id == milestone_id), None)
     if milestone is None or not milestone.photo:
         raise Http404
     # clean_upload named the file after the type it found in the content
