@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,21 @@ from stadhuis.participation.counting import (
 from stadhuis.participation.counting import explain as ex
 from stadhuis.participation.counting.rules import equal_shares
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "pabulib"
+
+def _pabulib_dir() -> Path:
+    """``STADHUIS_PABULIB_DIR``, else ``shared/data/pabulib`` beside the checkout or any
+    folder above it (a CI checkout may sit deeper than ``../``)."""
+    if os.environ.get("STADHUIS_PABULIB_DIR"):
+        return Path(os.environ["STADHUIS_PABULIB_DIR"])
+    here = Path(__file__).resolve()
+    for parent in here.parents[2:]:
+        candidate = parent / "shared" / "data" / "pabulib"
+        if candidate.is_dir():
+            return candidate
+    return here.parents[3] / "shared" / "data" / "pabulib"
+
+
+DATA = _pabulib_dir()
 FILES = sorted(DATA.glob("*.pb")) if DATA.is_dir() else []
 needs_data = pytest.mark.skipif(not FILES, reason=f"no Pabulib files in {DATA}")
 
