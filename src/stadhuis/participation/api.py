@@ -436,20 +436,19 @@ def my_supports(request: HttpRequest, response: HttpResponse, params: Query[Curs
         part="api-steun",
         keys=("-created_at", "-id"),
     )
-    results = []
-    for support in page.results:
-        idea = support.idea
-        shown = idea.visibility == "published" or idea.author == actor.subject
-        results.append(
+    return {
+        "results": [
             {
-                "idea_id": idea.public_id,
-                "idea_title": idea.title if shown else None,
-                "process_id": idea.process.public_id,
-                "process_title": idea.process.title,
+                "idea_id": support.idea.public_id,
+                "idea_title": support.idea.title if support.idea.named_for(actor.subject) else None,
+                "process_id": support.idea.process.public_id,
+                "process_title": support.idea.process.title,
                 "supported_at": support.created_at,
             }
-        )
-    return {"results": results, "next": page.next}
+            for support in page.results
+        ],
+        "next": page.next,
+    }
 
 
 @me_router.get(

@@ -40,7 +40,7 @@ def _idea_title(idea: Idea, subject: str) -> str:
     """An idea's title as a record about something else names it: someone else's idea
     only while it is published (a title a moderator hid must not live on), as ``describe``
     names it in the log."""
-    if idea.visibility == "published" or idea.author == subject:
+    if idea.named_for(subject):
         return idea.title
     return _("een idee dat niet meer te zien is")
 

@@ -205,6 +205,12 @@ class Idea(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def named_for(self, subject: str) -> bool:
+        """Whether a record about something else (a support, a comment) of ``subject`` may
+        name this idea: someone else's idea only while it is published, so a title a
+        moderator hid does not live on with its supporters."""
+        return self.visibility == Visibility.PUBLISHED or self.author == subject
+
 
 class Support(models.Model):
     """A resident supports an idea: once per resident per idea."""
@@ -390,10 +396,11 @@ class Answer(models.Model):
         verbose_name = _("antwoord")
         verbose_name_plural = _("antwoorden")
 
-    # --- Citizens' budget ----------------------------------------------------------------
-
     def __str__(self) -> str:
         return f"{self.question_id}"
+
+
+# --- Citizens' budget ----------------------------------------------------------------
 
 
 class Feasibility(models.TextChoices):
