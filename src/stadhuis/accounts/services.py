@@ -74,7 +74,7 @@ def resident_login(
     try:
         bsn = validate_bsn(bsn)
     except ValidationError as exc:
-        raise InvalidInput(exc.messages[0]) from exc
+        raise InvalidInput(exc.messages[0], field="bsn") from exc
     pseudonym = pseudonym_for_bsn(bsn)
     with transaction.atomic():
         resident = Resident.objects.select_related("user").filter(pseudonym=pseudonym).first()

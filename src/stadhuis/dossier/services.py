@@ -10,12 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stadhuis.accounts.bsn import validate_bsn
 from stadhuis.accounts.services import resident_login
 from stadhuis.cases import services as cases
 from stadhuis.cases.queries_staff import staff_case
@@ -145,12 +143,9 @@ def assisted_session_start(
         )
     if len(reason.strip()) < 5:
         raise InvalidInput(_("Schrijf op waarmee u de inwoner helpt."), field="reason")
-    try:
-        bsn = validate_bsn(bsn)
-    except ValidationError as exc:
-        raise InvalidInput(exc.messages[0], field="bsn") from exc
     # A resident who never logged in (those who cannot use DigiD need this most) gets an
-    # account here, after the staff member checked their proof of identity.
+    # account here, after the staff member checked their proof of identity (an invalid
+    # BSN: InvalidInput on the field bsn).
     resident = resident_login(bsn=bsn, helper=actor).resident
     now = timezone.now()
     with transaction.atomic():
