@@ -17,6 +17,7 @@ from stadhuis.accounts.models import RoleAssignment
 from stadhuis.accounts.services import resident_login
 from stadhuis.accounts.views import safe_next_url
 from stadhuis.core.errors import InvalidInput
+from stadhuis.core.roles import Role
 from stadhuis.web.forms import DemoLoginForm
 
 
@@ -32,7 +33,7 @@ def home(request):
         context["roles"] = [assignment.get_role_display() for assignment in assignments]
         codes = {assignment.role for assignment in assignments}
         # participation's staff pages: moderators (case handlers) and administrators
-        context["participation_staff"] = bool(codes & {"administrator", "case_handler"})
+        context["participation_staff"] = bool(codes & {Role.ADMINISTRATOR, Role.CASE_HANDLER})
         template = "web/home_staff.html"
     else:
         template = "web/home.html"
