@@ -2,6 +2,11 @@
 
 from decimal import Decimal
 
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from stadhuis.cases.uploads import MAX_BYTES
 from stadhuis.participation import forms
 
 
@@ -25,3 +30,33 @@ def test_coordinates_stay_on_the_globe_with_six_decimals():
     assert not form.is_valid() and "latitude" in form.errors
     field = forms.coordinate_field("Lengtegraad", limit=180)
     assert field.clean("-180") == Decimal("-180") and not field.required
+
+
+def test_every_amount_in_euros_stops_at_the_cap():
+    """A larger number would reach the database as an integer overflow (a 500)."""
+    money = {
+        forms.ApplicationForm: ["amount"],
+        forms.SpendingReportForm: ["spent"],
+        forms.ProjectFromIdeaForm: ["cost"],
+        forms.ReviewForm: ["cost"],
+        forms.DecideForm: ["amount"],
+        forms.ProcessForm: ["budget"],
+    }
+    for form_class, names in money.items():
+        for name in names:
+            field = form_class().fields[name]
+            assert field.clean(str(forms.MAX_EUROS)) == forms.MAX_EUROS
+            with pytest.raises(ValidationError):
+                field.clean(str(forms.MAX_EUROS + 1))
+    assert forms.ApplicationForm().fields["amount"].min_value == 1
+    assert forms.SpendingReportForm().fields["spent"].clean("0") == 0
+
+
+def test_both_photo_fields_refuse_a_photo_over_10_mb():
+    too_big = SimpleUploadedFile("foto.png", b"\0" * (MAX_BYTES + 1))
+    just_right = SimpleUploadedFile("foto.png", b"\0" * MAX_BYTES)
+    for field in (forms.IdeaForm().fields["image"], forms.MilestoneForm().fields["photo"]):
+        assert not field.required and field.clean(None) is None
+        assert field.clean(just_right) is just_right
+        with pytest.raises(ValidationError, match="De foto is te groot"):
+            field.clean(too_big)

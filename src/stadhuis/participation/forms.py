@@ -42,6 +42,28 @@ def coordinate_field(label, *, limit: int) -> forms.DecimalField:
     )
 
 
+def euro_field(label, *, min_value: int, **kwargs) -> forms.IntegerField:
+    """An amount in whole euros, at most ``MAX_EUROS``."""
+    return forms.IntegerField(label=label, min_value=min_value, max_value=MAX_EUROS, **kwargs)
+
+
+def photo_field(**kwargs) -> forms.FileField:
+    """A JPG or PNG photo, not required, at most ``MAX_BYTES`` (the service checks the
+    content again)."""
+    return forms.FileField(
+        label=_("Foto (niet verplicht)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+        validators=[_photo_size],
+        **kwargs,
+    )
+
+
+def _photo_size(photo) -> None:
+    if photo.size > MAX_BYTES:
+        raise forms.ValidationError(_("De foto is te groot. Hij mag hoogstens 10 MB zijn."))
+
+
 class IdeaFilterForm(forms.Form):
     sort = forms.ChoiceField(
         label=_("Sorteren"),
@@ -81,14 +103,11 @@ class IdeaForm(Form):
     )
     latitude = coordinate_field(_("Breedtegraad (niet verplicht)"), limit=90)
     longitude = coordinate_field(_("Lengtegraad (niet verplicht)"), limit=180)
-    image = forms.FileField(
-        label=_("Foto (niet verplicht)"),
+    image = photo_field(
         help_text=_(
             "JPG of PNG, hoogstens 10 MB. We halen de plek waar de foto is gemaakt eruit. "
             "Kies de foto bij de laatste stap."
         ),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
 
     def coordinates(self) -> tuple[float | None, float | None]:
@@ -98,12 +117,6 @@ class IdeaForm(Form):
             None if latitude is None else float(latitude),
             None if longitude is None else float(longitude),
         )
-
-    def clean_image(self):
-        image = self.cleaned_data.get("image")
-        if image and image.size > MAX_BYTES:
-            raise forms.ValidationError(_("De foto is te groot. Hij mag hoogstens 10 MB zijn."))
-        return image
 
 
 class CommentForm(Form):
@@ -338,10 +351,9 @@ class ApplicationForm(Form):
         max_length=10000,
         error_messages={"required": _("Beschrijf uw plan.")},
     )
-    amount = forms.IntegerField(
-        label=_("Bedrag dat u nodig hebt (euro)"),
+    amount = euro_field(
+        _("Bedrag dat u nodig hebt (euro)"),
         min_value=1,
-        max_value=MAX_EUROS,
         error_messages={
             "required": _("Vul het bedrag in dat u nodig hebt."),
             "invalid": _("Vul een bedrag in hele euro's in."),
@@ -375,10 +387,9 @@ class SpendingReportForm(Form):
         max_length=5000,
         error_messages={"required": _("Vertel waaraan u het geld uitgaf.")},
     )
-    spent = forms.IntegerField(
-        label=_("Uitgegeven bedrag (euro)"),
+    spent = euro_field(
+        _("Uitgegeven bedrag (euro)"),
         min_value=0,
-        max_value=MAX_EUROS,
         error_messages={"required": _("Vul het uitgegeven bedrag in.")},
     )
 
@@ -416,10 +427,9 @@ class AnswerModerateForm(Form):
 
 class ProjectFromIdeaForm(Form):
     title = forms.CharField(label=_("Titel van het project"), max_length=200)
-    cost = forms.IntegerField(
-        label=_("Geschatte kosten (euro)"),
+    cost = euro_field(
+        _("Geschatte kosten (euro)"),
         min_value=0,
-        max_value=MAX_EUROS,
         # the service's words: in a summary above the table, the message names its field
         error_messages={"min_value": _("De kosten kunnen niet negatief zijn.")},
     )
@@ -432,7 +442,7 @@ class ReviewForm(Form):
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
-    cost = forms.IntegerField(label=_("Kostenraming (euro)"), min_value=0, max_value=MAX_EUROS)
+    cost = euro_field(_("Kostenraming (euro)"), min_value=0)
     reason = forms.CharField(
         label=_("Uitleg (openbaar)"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -449,9 +459,7 @@ class DecideForm(Form):
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
-    amount = forms.IntegerField(
-        label=_("Toegekend bedrag (euro)"), min_value=1, max_value=MAX_EUROS, required=False
-    )
+    amount = euro_field(_("Toegekend bedrag (euro)"), min_value=1, required=False)
     reason = forms.CharField(
         label=_("Uitleg van het besluit (openbaar)"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -470,17 +478,7 @@ class MilestoneForm(Form):
     title = forms.CharField(label=_("Mijlpaal"), max_length=200)
     progress = forms.IntegerField(label=_("Voortgang (procent)"), min_value=0, max_value=100)
     note = forms.CharField(label=_("Toelichting"), required=False, max_length=2000)
-    photo = forms.FileField(
-        label=_("Foto (niet verplicht)"),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
-    )
-
-    def clean_photo(self):
-        photo = self.cleaned_data.get("photo")
-        if photo and photo.size > MAX_BYTES:
-            raise forms.ValidationError(_("De foto is te groot. Hij mag hoogstens 10 MB zijn."))
-        return photo
+    photo = photo_field()
 
 
 class PabulibImportForm(Form):
@@ -526,9 +524,7 @@ class ProcessForm(Form):
     must_live_in_area = forms.BooleanField(
         label=_("Alleen voor bewoners van het gebied"), required=False, initial=True
     )
-    budget = forms.IntegerField(
-        label=_("Budget (euro)"), min_value=0, max_value=MAX_EUROS, initial=0
-    )
+    budget = euro_field(_("Budget (euro)"), min_value=0, initial=0)
     ballot_type = forms.ChoiceField(
         label=_("Soort stembiljet"), choices=[("", "-"), *BallotType.choices], required=False
     )
