@@ -110,6 +110,20 @@ def test_export_json_and_readable(catalogue, me, resident_client):
     assert ProcessingLogEntry.objects.filter(subject=me.subject, action="export").count() == 2
 
 
+def test_readable_overview_counts_every_use_and_lists_the_newest(catalogue, me, resident_client):
+    _report(me)
+    resident_client.get("/mijn-gegevens")
+    readable = resident_client.get("/mijn-gegevens/downloaden/overzicht")
+    assert readable.status_code == 200
+    total = ProcessingLogEntry.objects.filter(subject=me.subject).count()
+    summary = readable.context["log_summary"]
+    assert sum(row.count for row in summary) == total
+    assert any(row.count >= 1 and row.first <= row.last for row in summary)
+    assert len(readable.context["latest"]) == total < 100
+    html = readable.content.decode()
+    assert f"De nieuwste {total} keer" in html and "De nieuwste 100 keer" not in html
+
+
 def test_correction_from_a_data_item_opens_a_case(catalogue, me, resident_client):
     case = _report(me)
     url = (

@@ -156,6 +156,7 @@ def export_readable(request):
     actor = _actor(request)
     data = services.dossier_export(actor=actor, with_log=False)
     log = queries.processing_log(actor.subject)
+    latest = queries.log_rows(actor.subject, log[:READABLE_LOG_ROWS])
     return render(
         request,
         "dossier/export.html",
@@ -164,8 +165,8 @@ def export_readable(request):
             # tens of thousands of lines help nobody on paper: a count per activity and
             # kind of use, the newest lines in full, and the JSON file for all of them
             "log_summary": queries.log_summary(actor.subject),
-            "latest": queries.log_rows(actor.subject, log[:READABLE_LOG_ROWS]),
-            "latest_count": READABLE_LOG_ROWS,
+            "latest": latest,
+            "latest_count": len(latest),  # "De nieuwste 3 keer" when there are 3
         },
     )
 
