@@ -598,3 +598,14 @@ def test_progress_only_for_a_granted_initiative_or_a_feasible_project(
     with pytest.raises(InvalidInput, match="uitvoerbaar project"):
         services.milestone_add(actor=handler, title="Paal", progress=10, project=playground)
     assert not playground.milestones.exists() and not application.milestones.exists()
+
+
+def test_a_required_open_question_is_not_answered_by_spaces(consultation, me, admin):
+    process, q = consultation
+    required = services.question_add(actor=admin, process=process, kind="open", text="Waarom?")
+    answers = _answers(q) | {required.pk: "   "}
+    with pytest.raises(InvalidInput, match="Beantwoord deze vraag: Waarom"):
+        services.response_submit(actor=me, process=process, answers=answers)
+    answers[required.pk] = "  Voor de kinderen  "
+    response = services.response_submit(actor=me, process=process, answers=answers)
+    assert response.answers.get(question=required).value == "Voor de kinderen"

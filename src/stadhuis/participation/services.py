@@ -494,12 +494,12 @@ def question_add(
 def _clean_answer(question: Question, value):
     """The answer in its stored shape, or InvalidInput naming the question."""
     field = f"q{question.pk}"
-    empty = value in (None, "", [], ())
-    if empty:
+    if isinstance(value, str):
+        value = value.strip()
+    unanswered = _("Beantwoord deze vraag: %(text)s") % {"text": question.text}
+    if value in (None, "", [], ()):
         if question.required:
-            raise InvalidInput(
-                _("Beantwoord deze vraag: %(text)s") % {"text": question.text}, field=field
-            )
+            raise InvalidInput(unanswered, field=field)
         return None
     kind = question.kind
     if kind == QuestionKind.SINGLE:
@@ -530,12 +530,7 @@ def _clean_answer(question: Question, value):
                 field=field,
             )
         return number
-    text = str(value).strip()
-    if len(text) > 2000:
-        raise InvalidInput(
-            _("Dit is te lang: hoogstens %(limit)d tekens.") % {"limit": 2000}, field=field
-        )
-    return text or None
+    return _text(str(value), field=field, message=unanswered, limit=2000)
 
 
 def response_submit(*, actor: Actor, process: Process, answers: Mapping[int, object]) -> Response:
