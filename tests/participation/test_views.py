@@ -2,6 +2,7 @@
 bad input, and a fixed number of queries per page."""
 
 import re
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -50,6 +51,32 @@ def test_unknown_or_unpublished_process_is_404(client, make_process):
         ).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize(
+    ("method", "name", "kwarg"),
+    [
+        ("get", "idea", "idea_id"),
+        ("get", "idea_image", "idea_id"),
+        ("post", "idea_support", "idea_id"),
+        ("post", "idea_unsupport", "idea_id"),
+        ("post", "idea_comment", "idea_id"),
+        ("post", "idea_report", "idea_id"),
+        ("get", "project", "project_id"),
+        ("get", "application", "application_id"),
+        ("post", "application_sign", "application_id"),
+        ("post", "application_report", "application_id"),
+        ("get", "ballot", "process_id"),
+        ("post", "receipt", "process_id"),
+        ("get", "results", "process_id"),
+        ("get", "results_csv", "process_id"),
+        ("get", "pabulib", "process_id"),
+        ("get", "application_new", "process_id"),
+    ],
+)
+def test_an_unknown_id_is_a_404(resident_client, method, name, kwarg):
+    url = reverse(f"participation:{name}", kwargs={kwarg: uuid.uuid4()})
+    assert getattr(resident_client, method)(url, {}).status_code == 404
 
 
 def test_writing_an_idea_shows_similar_ideas_first(resident_client, make_process, me):

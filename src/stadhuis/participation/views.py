@@ -30,11 +30,11 @@ from stadhuis.participation.models import (
 )
 
 
-def _process_or_404(process_id):
-    process = queries.public_process(process_id)
-    if process is None:
+def _found(value):
+    """What a query found, or a 404: an unknown id is the visitor's mistake, not ours."""
+    if value is None:
         raise Http404
-    return process
+    return value
 
 
 def _phase_label(kind):
@@ -68,7 +68,7 @@ def index(request):
 @require_GET
 def process_detail(request, process_id):
     """A process: the city's question, its phases, and what you can do in this phase."""
-    process = _process_or_404(process_id)
+    process = _found(queries.public_process(process_id))
     phase = services.current_phase(process)
     context = {
         "process": process,
@@ -152,7 +152,7 @@ def _idea_page(request, process, filters) -> tuple[dict, int]:
 @require_http_methods(["GET", "POST"])
 def idea_new(request, process_id):
     """Write an idea. Step one shows similar ideas; step two sends it."""
-    process = _process_or_404(process_id)
+    process = _found(queries.public_process(process_id))
     request.personal_data = True
     form = forms.IdeaForm(
         request.POST if request.method == "POST" else None,
@@ -218,22 +218,15 @@ def _render_idea(request, idea, *, comment_form=None, report_form=None, status=2
     )
 
 
-def _idea_or_404(idea_id):
-    idea = queries.public_idea(idea_id)
-    if idea is None:
-        raise Http404
-    return idea
-
-
 @require_GET
 def idea_detail(request, idea_id):
-    return _render_idea(request, _idea_or_404(idea_id))
+    return _render_idea(request, _found(queries.public_idea(idea_id)))
 
 
 @require_GET
 def idea_image(request, idea_id):
     """The idea's photo: re-encoded at upload, so its type is known; never sniffed."""
-    idea = _idea_or_404(idea_id)
+    idea = _found(queries.public_idea(idea_id))
     if not idea.image:
         raise Http404
     return _image(idea.image, idea.image_type)
@@ -252,7 +245,7 @@ def _image(file, content_type: str) -> FileResponse:
 
 
 def _idea_action(request, idea_id, run):
-    idea = _idea_or_404(idea_id)
+    idea = _found(queries.public_idea(idea_id))
     try:
         message = run(resident_actor(request.user.resident), idea)
     except StadhuisError as exc:
@@ -294,7 +287,7 @@ def _comment_of(idea, public_id):
 @resident_required
 @require_POST
 def idea_comment(request, idea_id):
-    idea = _idea_or_404(idea_id)
+    idea = _found(queries.public_idea(idea_id))
     form = forms.CommentForm(request.POST, prefix="comment")
     if form.is_valid():
         try:
@@ -315,7 +308,7 @@ def idea_comment(request, idea_id):
 @resident_required
 @require_POST
 def idea_report(request, idea_id):
-    idea = _idea_or_404(idea_id)
+    idea = _found(queries.public_idea(idea_id))
     form = forms.ReportForm(request.POST, prefix="report")
     if form.is_valid():
         try:
@@ -362,7 +355,7 @@ def my_participation(request):
 @require_http_methods(["GET", "POST"])
 def consultation(request, process_id):
     """Answer the questionnaire; while it is open you can change your answers."""
-    process = _process_or_404(process_id)
+    process = _found(queries.public_process(process_id))
     if process.kind != ProcessKind.CONSULTATION:
         raise Http404
     request.personal_data = True
@@ -411,7 +404,7 @@ def consultation(request, process_id):
 @require_GET
 def results(request, process_id):
     """Results: consultation counts, or the budget's outcome with a reason per project."""
-    process = _process_or_404(process_id)
+    process = _found(queries.public_process(process_id))
     context = {"process": process}
     if process.kind == ProcessKind.CONSULTATION:
         results = queries.published_consultation_results(process)
@@ -436,7 +429,7 @@ def results(request, process_id):
 @require_http_methods(["GET", "POST"])
 def ballot(request, process_id):
     """Vote (or change your vote) in a citizens' budget."""
-    process = _process_or_404(process_id)
+    process = _found(queries.public_process(process_id))
     if process.kind != ProcessKind.BUDGET:
         raise Http404
     request.personal_data = True
@@ -487,7 +480,7 @@ def ballot(request, process_id):
 @require_http_methods(["GET", "POST"])
 def receipt_check(request, process_id):
     """Anyone can check that a ballot with their receipt is in the count."""
-    process = _process_or_404(process_id)
+    process = _found(queries.public_process(process_id))
     form = forms.ReceiptForm(request.POST if request.method == "POST" else None)
     found = None
     if form.is_valid():
@@ -502,9 +495,7 @@ def receipt_check(request, process_id):
 
 @require_GET
 def project_detail(request, project_id):
-    project = queries.public_project(project_id)
-    if project is None:
-        raise Http404
+    project = _found(queries.public_project(project_id))
     return render(request, "participation/project_detail.html", {"project": project})
 
 
@@ -535,7 +526,7 @@ def _milestone_photo(milestones, milestone_id) -> FileResponse:
 @require_GET
 def results_csv(request, process_id):
     """The published result per project as CSV (open data)."""
-    process = _process_or_404(process_id)
+    process = _found(queries.public_process(process_id))
     count = queries.published_count(process) if process.kind == ProcessKind.BUDGET else None
     if count is None:
         raise Http404
@@ -569,7 +560,7 @@ def _csv_safe(value: str) -> str:
 @require_GET
 def pabulib_export(request, process_id):
     """The budget vote as a Pabulib ``.pb`` file, once a count is published (open data)."""
-    process = _process_or_404(process_id)
+    process = _found(queries.public_process(process_id))
     if process.kind != ProcessKind.BUDGET or queries.published_count(process) is None:
         raise Http404
     response = HttpResponse(tally.export_text(process), content_type="text/plain; charset=utf-8")
@@ -584,7 +575,7 @@ def pabulib_export(request, process_id):
 @resident_required
 @require_http_methods(["GET", "POST"])
 def application_new(request, process_id):
-    process = _process_or_404(process_id)
+    process = _found(queries.public_process(process_id))
     if process.kind not in (ProcessKind.FUND, ProcessKind.CHALLENGE):
         raise Http404
     request.personal_data = True
@@ -642,22 +633,15 @@ def _render_application(request, application, *, report_form=None, status=200):
     )
 
 
-def _application_or_404(application_id):
-    application = queries.public_application(application_id)
-    if application is None:
-        raise Http404
-    return application
-
-
 @require_GET
 def application_detail(request, application_id):
-    return _render_application(request, _application_or_404(application_id))
+    return _render_application(request, _found(queries.public_application(application_id)))
 
 
 @resident_required
 @require_POST
 def application_sign(request, application_id):
-    application = _application_or_404(application_id)
+    application = _found(queries.public_application(application_id))
     try:
         services.application_sign(
             actor=resident_actor(request.user.resident), application=application
@@ -672,7 +656,7 @@ def application_sign(request, application_id):
 @resident_required
 @require_POST
 def application_report(request, application_id):
-    application = _application_or_404(application_id)
+    application = _found(queries.public_application(application_id))
     form = forms.SpendingReportForm(request.POST, prefix="report")
     if form.is_valid():
         try:

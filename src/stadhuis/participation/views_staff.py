@@ -28,6 +28,7 @@ from stadhuis.core.errors import StadhuisError
 from stadhuis.core.roles import Role
 from stadhuis.participation import forms, queries, services, tally
 from stadhuis.participation.models import Feasibility, ProcessKind, Visibility
+from stadhuis.participation.views import _found
 
 ROLES = (Role.ADMINISTRATOR, Role.CASE_HANDLER)
 
@@ -42,13 +43,6 @@ def _actor(request):
     roles = set(request.user.role_assignments.values_list("role", flat=True))
     role = Role.ADMINISTRATOR if Role.ADMINISTRATOR in roles else Role.CASE_HANDLER
     return staff_actor(request.user, role)
-
-
-def _found(value):
-    """What a query found, or a 404: an unknown id is the visitor's mistake, not ours."""
-    if value is None:
-        raise Http404
-    return value
 
 
 def _process_url(process) -> str:
