@@ -6,8 +6,10 @@ from stadhuis.accounts.models import Resident, RoleAssignment, User
 from stadhuis.cases.models import Case, Escalation
 from stadhuis.core.roles import Role
 from stadhuis.demo import register
+from stadhuis.demo.participation import BIRTH_DATES
 from stadhuis.demo.residents import DEMO_RESIDENTS
 from stadhuis.privacy import chain
+from stadhuis.privacy.crypto import pseudonym_for_bsn
 from stadhuis.privacy.models import ProcessingActivity, ProcessingLogEntry
 
 
@@ -24,6 +26,15 @@ def test_demo_city_is_complete_and_idempotent(db, capsys):
     assert ProcessingActivity.objects.filter(code="klachtbehandeling").exists()
     out = capsys.readouterr().out
     assert "Anna de Vries" in out and "privacy_officer" in out
+    # the demo BRP's birth dates are stored as a login delivers them: an update of the
+    # account ("inwoner"), which the resident's log names, not a bare code
+    for bsn, born in BIRTH_DATES.items():
+        resident = Resident.objects.get(pseudonym=pseudonym_for_bsn(bsn))
+        assert resident.birth_date == born
+        assert ProcessingLogEntry.objects.filter(
+            subject=resident.pseudonym, object_type="inwoner", action="update"
+        ).exists()
+    assert not ProcessingLogEntry.objects.filter(object_type="geboortedatum").exists()
 
     call_command("demo", "--residents", "20", "--seed", "7", "--quiet")
     assert Resident.objects.count() == len(DEMO_RESIDENTS) + 20

@@ -10,17 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils import timezone
 
-from stadhuis.accounts import activities as account_activities
-from stadhuis.accounts.models import Resident, User
-from stadhuis.accounts.services import resident_actor, staff_actor
+from stadhuis.accounts.models import User
+from stadhuis.accounts.services import resident_actor, resident_login, staff_actor
 from stadhuis.participation import services
 from stadhuis.participation.models import PHASE_ORDER, Neighbourhood
-from stadhuis.privacy.crypto import pseudonym_for_bsn
-from stadhuis.privacy.models import Action
-from stadhuis.privacy.services import record_processing
 
 NEIGHBOURHOODS = [
     ("centrum", "Centrum", "Binnenstad", ("1011AA", "1012ZZ")),
@@ -49,25 +44,12 @@ def _phases(current: str, now: dt.datetime) -> list[services.PhaseSpec]:
 
 
 def _set_birth_dates() -> dict[str, object]:
-    """Birth dates from the (demo) BRP, logged as the login broker's delivery would be."""
-    actors = {}
-    for bsn, born in BIRTH_DATES.items():
-        resident = Resident.objects.filter(pseudonym=pseudonym_for_bsn(bsn)).first()
-        if resident is None:
-            continue
-        if resident.birth_date is None:
-            with transaction.atomic():
-                Resident.objects.filter(pk=resident.pk).update(birth_date=born)
-                record_processing(
-                    actor=resident_actor(resident),
-                    activity=account_activities.LOGIN,
-                    action=Action.UPDATE,
-                    subjects=[resident.pseudonym],
-                    object_type="geboortedatum",
-                    object_id=str(resident.user.public_id),
-                )
-        actors[bsn] = resident_actor(resident)
-    return actors
+    """Birth dates from the (demo) BRP, stored and logged as the login broker's delivery
+    is: through ``resident_login`` (an update of the account in the resident's log)."""
+    return {
+        bsn: resident_actor(resident_login(bsn=bsn, birth_date=born).resident)
+        for bsn, born in BIRTH_DATES.items()
+    }
 
 
 def generate_participation(staff: dict[str, User]) -> None:
