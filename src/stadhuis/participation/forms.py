@@ -3,7 +3,10 @@ what the phase allows is checked by the services, whose errors land on these for
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stadhuis.cases.forms_resident import ServiceErrorsMixin
@@ -16,6 +19,7 @@ from stadhuis.participation.models import (
     QuestionKind,
     Scope,
 )
+from stadhuis.participation.services import PhaseSpec
 
 # The most money any field takes: a billion euros, far below what a database integer
 # holds (a larger number would otherwise be a database error, a 500).
@@ -284,11 +288,8 @@ class BallotForm(Form):
         data = self.cleaned_data
         kind = self.process.ballot_type
         if kind == BallotType.CUMULATIVE:
-            return {
-                p.code: data.get(f"p_{p.code}") or 0
-                for p in self.projects
-                if data.get(f"p_{p.code}")
-            }
+            points = {p.code: data.get(f"p_{p.code}") for p in self.projects}
+            return {code: n for code, n in points.items() if n}
         if kind == BallotType.CHOOSE_ONE:
             return {data["project"]: 1}
         return dict.fromkeys(data["projects"], 1)
@@ -568,12 +569,7 @@ class ProcessForm(Form):
 
     def phases(self) -> list:
         """The phases from local midnight of the first day up to midnight after the last."""
-        import datetime as dt
-
-        from django.utils import timezone
-
-        from stadhuis.participation.services import PhaseSpec
-
+        tz = timezone.get_current_timezone()
         specs = []
         for kind, _label in PhaseKind.choices:
             start, end = (
@@ -581,7 +577,6 @@ class ProcessForm(Form):
                 self.cleaned_data.get(f"{kind}_end"),
             )
             if start and end:
-                tz = timezone.get_current_timezone()
                 specs.append(
                     PhaseSpec(
                         kind,

@@ -177,6 +177,8 @@ def _project_form(idea, failed: _Failed | None):
 
 def _render_process(request, found, status=200, failed: _Failed | None = None):
     projects = list(queries.process_projects(found))
+    # the ballot's projects, as queries.ballot_projects gives them (one query fewer)
+    feasible = [p for p in projects if p.feasibility == Feasibility.FEASIBLE]
     applications = list(queries.public_applications(found))
     rules = tally.rules()
     context = {
@@ -197,8 +199,7 @@ def _render_process(request, found, status=200, failed: _Failed | None = None):
                     f"voortgang-{p.pk}",
                 ),
             )
-            for p in projects
-            if p.feasibility == Feasibility.FEASIBLE
+            for p in feasible
         ],
         "count": queries.latest_count(found),
         "count_form": _card_form(
@@ -217,8 +218,7 @@ def _render_process(request, found, status=200, failed: _Failed | None = None):
             ("papier",),
             "papier",
             process=found,
-            # the ballot's projects, as queries.ballot_projects gives them
-            projects=[p for p in projects if p.feasibility == Feasibility.FEASIBLE],
+            projects=feasible,
         ),
         "applications": [
             (
