@@ -236,6 +236,22 @@ def test_overview_previews_a_long_section_and_links_to_all(catalogue, me, reside
     assert all(ref in full for ref in references)
 
 
+def test_a_section_pages_from_newest_to_oldest(catalogue, me, resident_client, monkeypatch):
+    from stadhuis.dossier import views
+
+    monkeypatch.setattr(views, "SECTION_PAGE", 2)
+    references = [_report(me, f"Melding {n}").reference for n in range(3)]
+    first = resident_client.get("/mijn-gegevens/zaken").content.decode()
+    assert "Pagina 1 van 2 (3 in totaal)" in first
+    assert [ref in first for ref in references] == [False, True, True]  # the newest two
+    assert 'href="?pagina=2" rel="next"' in first and 'rel="prev"' not in first
+    second = resident_client.get("/mijn-gegevens/zaken?pagina=2").content.decode()
+    assert [ref in second for ref in references] == [True, False, False]
+    assert 'rel="next"' not in second and 'href="?pagina=1" rel="prev"' in second
+    bad = resident_client.get("/mijn-gegevens/zaken?pagina=twee")  # read as the first page
+    assert bad.status_code == 200 and "Pagina 1 van 2" in bad.content.decode()
+
+
 def test_log_can_leave_out_what_i_did_myself(catalogue, me, handler, resident_client):
     case = _report(me)
     cases.case_open_for_staff(actor=handler(), case=case)

@@ -76,7 +76,7 @@ def section_context(request, actor: Actor, found) -> dict:
         "page": number,
         "pages": pages,
         "previous_page": number - 1 if number > 1 else None,
-        "next_page": number + 1 if number < pages and view.total is not None else None,
+        "next_page": number + 1 if number < pages else None,
     }
 
 
