@@ -5,11 +5,13 @@ import re
 import uuid
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stadhuis.participation import services
+from stadhuis.accounts.models import Resident
+from stadhuis.participation import forms, services
 from stadhuis.participation.models import Ballot, Idea, Process, VoterRollEntry
 
 from .conftest import set_phase
@@ -472,3 +474,67 @@ def test_a_wrong_filter_is_a_400_and_a_city_wide_list_filters_by_neighbourhood(
     assert "Bankjes" not in client.get(url, {"buurt": "oost"}).content.decode()
     wrong = client.get(url, {"sort": "gisteren", "buurt": "nergens"})
     assert wrong.status_code == 400 and "Bankjes" in wrong.content.decode()
+
+
+def test_withdrawing_support_on_the_idea_page(resident_client, make_process, me, make_resident):
+    idea = _idea(make_resident("123456782"), make_process())
+    page = reverse("participation:idea", kwargs={"idea_id": idea.public_id})
+    support = reverse("participation:idea_support", kwargs={"idea_id": idea.public_id})
+    withdraw = reverse("participation:idea_unsupport", kwargs={"idea_id": idea.public_id})
+    html = resident_client.post(support, follow=True).content.decode()
+    assert "U steunt dit idee." in html and "Mijn steun intrekken" in html
+    html = resident_client.post(withdraw, follow=True).content.decode()
+    assert "U steunt dit idee niet meer." in html and "Mijn steun intrekken" not in html
+    idea.refresh_from_db()
+    assert idea.supports == 0 and resident_client.get(page).status_code == 200
+    assert resident_client.post(withdraw).status_code in range(400, 500)
+
+
+def test_a_fund_application_as_residents_make_sign_and_account_for_it(
+    resident_client, make_process, me, make_resident, handler, fund_case_types
+):
+    process = make_process("fund", title="Wijkfonds Centrum", budget=10_000)
+    new = reverse("participation:application_new", kwargs={"process_id": process.public_id})
+    assert resident_client.get(new).status_code == 200
+    empty = resident_client.post(new, {"title": "", "plan": "", "amount": ""})
+    assert empty.status_code == 400
+    assert {"Geef uw plan een naam.", "Beschrijf uw plan."} <= set(_summary(empty))
+    plan = {"title": "Buurtfeest", "plan": "Een feest op het plein"}
+    too_much = resident_client.post(new, {**plan, "amount": str(forms.MAX_EUROS + 1)})
+    assert too_much.status_code == 400 and not process.applications.exists()
+    sent = resident_client.post(new, {**plan, "amount": "800"}, follow=True)
+    application = process.applications.get()
+    page = reverse("participation:application", kwargs={"application_id": application.public_id})
+    assert sent.redirect_chain == [(page, 302)]
+    assert application.case_reference in sent.content.decode()
+
+    sign = reverse("participation:application_sign", kwargs={"application_id": page[-36:]})
+    own = resident_client.post(sign)
+    assert own.status_code == 400
+    assert "U kunt uw eigen aanvraag niet ondertekenen." in own.content.decode()
+    neighbour = Client()
+    neighbour.force_login(Resident.objects.get(pseudonym=make_resident("123456782").subject).user)
+    assert "U hebt de aanvraag ondertekend." in neighbour.post(sign, follow=True).content.decode()
+    again = neighbour.post(sign)
+    assert again.status_code == 400
+    assert "U hebt deze aanvraag al ondertekend." in again.content.decode()
+
+    report = reverse("participation:application_report", kwargs={"application_id": page[-36:]})
+    spent = {"report-report": "Tent en muziek", "report-spent": "690"}
+    early = resident_client.post(report, spent)
+    assert early.status_code == 400
+    assert "Alleen een toegekende aanvraag wordt verantwoord." in early.content.decode()
+    services.application_decide(
+        actor=handler, application=application, score=8, grant=True, reason="Goed plan", amount=700
+    )
+    blank = resident_client.post(report, {"report-report": "", "report-spent": ""})
+    assert blank.status_code == 400
+    assert {"Vertel waaraan u het geld uitgaf.", "Vul het uitgegeven bedrag in."} <= set(
+        _summary(blank)
+    )
+    not_yours = neighbour.post(report, spent)  # the page has no form for them: a message
+    assert not_yours.status_code == 400 and "Dit is niet gevonden." in not_yours.content.decode()
+    html = resident_client.post(report, spent, follow=True).content.decode()
+    assert "Bedankt voor uw verantwoording." in html and "Tent en muziek" in html
+    application.refresh_from_db()
+    assert application.spent_amount == 690

@@ -615,17 +615,24 @@ def application_new(request, process_id):
 
 def _render_application(request, application, *, report_form=None, status=200):
     subject = request.user.resident.pseudonym if _is_resident(request.user) else ""
+    is_mine = bool(subject) and subject == application.applicant
+    can_report = application.decision == Decision.GRANTED
+    if report_form is not None and not (is_mine and can_report):
+        # the page shows no report form (not granted, or not yours): its errors as messages
+        for errors in report_form.errors.values():
+            for message in errors:
+                messages.error(request, message)
     return render(
         request,
         "participation/application_detail.html",
         {
             "application": application,
             "process": application.process,
-            "is_mine": bool(subject) and subject == application.applicant,
+            "is_mine": is_mine,
             "signed": queries.has_signed(application, subject),
             "logged_in": bool(subject),
             "can_sign": application.decision == Decision.PENDING,
-            "can_report": application.decision == Decision.GRANTED,
+            "can_report": can_report,
             "challenge": application.kind == ApplicationKind.CHALLENGE,
             "report_form": report_form or forms.SpendingReportForm(prefix="report"),
         },
