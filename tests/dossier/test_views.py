@@ -250,6 +250,8 @@ def test_a_section_pages_from_newest_to_oldest(catalogue, me, resident_client, m
     assert 'rel="next"' not in second and 'href="?pagina=1" rel="prev"' in second
     bad = resident_client.get("/mijn-gegevens/zaken?pagina=twee")  # read as the first page
     assert bad.status_code == 200 and "Pagina 1 van 2" in bad.content.decode()
+    beyond = resident_client.get("/mijn-gegevens/zaken?pagina=9").content.decode()
+    assert "Pagina 2 van 2" in beyond and references[0] in beyond  # the last page
 
 
 def test_log_can_leave_out_what_i_did_myself(catalogue, me, handler, resident_client):

@@ -62,15 +62,23 @@ SECTION_PAGE = 50
 
 
 def section_context(request, actor: Actor, found) -> dict:
-    """One page of a section (``?pagina=2``; a bad number is the first page)."""
+    """One page of a section (``?pagina=2``; a bad number is the first page, a number past
+    the end is the last page)."""
     try:
         number = max(1, min(int(request.GET.get("pagina", "1")), 10_000))
     except ValueError:
         number = 1
-    view = queries.section_view(
-        actor.subject, found, limit=SECTION_PAGE, offset=(number - 1) * SECTION_PAGE
-    )
+
+    def read(number):
+        return queries.section_view(
+            actor.subject, found, limit=SECTION_PAGE, offset=(number - 1) * SECTION_PAGE
+        )
+
+    view = read(number)
     pages = max(1, -(-view.count // SECTION_PAGE))
+    if number > pages:  # an old link after records went: the last page, not an empty one
+        number = pages
+        view = read(number)
     return {
         "view": view,
         "page": number,
