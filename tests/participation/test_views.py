@@ -538,3 +538,39 @@ def test_a_fund_application_as_residents_make_sign_and_account_for_it(
     assert "Bedankt voor uw verantwoording." in html and "Tent en muziek" in html
     application.refresh_from_db()
     assert application.spent_amount == 690
+
+
+def test_an_idea_sent_with_a_photo_shows_it_on_its_page(resident_client, client, make_process, me):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(out, format="JPEG")
+    new = reverse("participation:idea_new", kwargs={"process_id": make_process().public_id})
+    sent = resident_client.post(
+        new,
+        {
+            "title": "Bloemen op het plein",
+            "body": "Bakken met bloemen",
+            "step": "send",
+            "image": SimpleUploadedFile("plein.jpg", out.getvalue(), content_type="image/jpeg"),
+        },
+    )
+    assert sent.status_code == 302
+    idea = Idea.objects.get(title="Bloemen op het plein")
+    src = reverse("participation:idea_image", kwargs={"idea_id": idea.public_id})
+    assert f'<img src="{src}"' in client.get(sent["Location"]).content.decode()
+    response = client.get(src)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert b"".join(response.streaming_content).startswith(b"\xff\xd8")
+
+
+def test_a_project_page_shows_the_project(client, budget):
+    _process, (playground, *_rest) = budget
+    url = reverse("participation:project", kwargs={"project_id": playground.public_id})
+    response = client.get(url)
+    assert response.status_code == 200 and "Speeltuin erbij" in response.content.decode()
