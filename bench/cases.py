@@ -39,7 +39,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from log_append import ROOT, _env, _psql, machine
+from log_append import ROOT, _env, _psql, drop_database, print_machine
 
 WRK_DIR = Path(__file__).resolve().parent / "wrk"
 SCENARIOS = ("api-list", "resident-page", "staff-queue", "api-create", "lookup")
@@ -75,14 +75,44 @@ def _run(cmd: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedP
     return subprocess.run(cmd, env=env, cwd=ROOT, check=True, text=True, **kwargs)
 
 
+def setup_django(db_url: str, work: Path) -> None:
+    """Set up Django in this process with the server's settings, against ``db_url``."""
+    os.environ.update(_server_env(db_url, str(work / "var")))
+    for path in (str(ROOT / "src"), str(ROOT)):
+        if path not in sys.path:
+            sys.path.insert(0, path)
+    import django
+
+    django.setup()
+
+
+def session_cookie(user, **extra) -> str:
+    """A session as ``login()`` (and ``django_otp.login``, with ``extra``) writes it."""
+    from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    now = int(time.time())
+    store["_auth_user_id"] = str(user.pk)
+    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    store["_auth_user_hash"] = user.get_session_auth_hash()
+    store.update({"login_at": now, "last_seen": now, **extra})
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
 # --- the data set -----------------------------------------------------------------------
+
+
+def migrate(db_url: str) -> None:
+    started = time.perf_counter()
+    _run([sys.executable, "-m", "django", "migrate", "-v0"], _env(db_url))
+    print(f"migrate:               {time.perf_counter() - started:.1f} s")
 
 
 def generate(db_url: str, residents: int, cases: int) -> None:
     env = _env(db_url)
-    started = time.perf_counter()
-    _run([sys.executable, "-m", "django", "migrate", "-v0"], env)
-    print(f"migrate:               {time.perf_counter() - started:.1f} s")
+    migrate(db_url)
     started = time.perf_counter()
     _run(
         [
@@ -122,15 +152,7 @@ def sizes(db_url: str) -> dict[str, int]:
 
 def prepare(db_url: str, work: Path) -> dict:
     """Token, sessions and request lists; Django runs in this process (server settings)."""
-    os.environ.update(_server_env(db_url, str(work / "var")))
-    for path in (str(ROOT / "src"), str(ROOT)):
-        if path not in sys.path:
-            sys.path.insert(0, path)
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.contrib.sessions.backends.db import SessionStore
+    setup_django(db_url, work)
     from django.core.management import call_command
     from django.db.models import Count
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -150,16 +172,6 @@ def prepare(db_url: str, work: Path) -> dict:
     )
     token = out.getvalue().strip().splitlines()[-1]
 
-    def session(user, **extra) -> str:
-        store = SessionStore()
-        now = int(time.time())
-        store["_auth_user_id"] = str(user.pk)
-        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-        store["_auth_user_hash"] = user.get_session_auth_hash()
-        store.update({"login_at": now, "last_seen": now, **extra})
-        store.create()
-        return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
-
     top = (
         Case.objects.exclude(subject="")
         .values("subject")
@@ -173,7 +185,7 @@ def prepare(db_url: str, work: Path) -> dict:
     )
     staff = User.objects.get(username="behandelaar")
     device = TOTPDevice.objects.get(user=staff)
-    staff_cookie = session(staff, otp_device_id=device.persistent_id)
+    staff_cookie = session_cookie(staff, otp_device_id=device.persistent_id)
     department_open = Case.objects.filter(department=staff.org_unit, closed_at=None).count()
 
     def write(name: str, lines: list[str]) -> Path:
@@ -208,7 +220,7 @@ def prepare(db_url: str, work: Path) -> dict:
         },
         "resident-page": {
             "file": write("resident-page", [f"GET\t/mijn-zaken/{ref}" for ref in own]),
-            "headers": [f"Cookie: {session(resident.user)}"],
+            "headers": [f"Cookie: {session_cookie(resident.user)}"],
         },
         "staff-queue": {
             "file": write("staff-queue", ["GET\t/medewerkers/zaken?overdue=1"]),
@@ -462,9 +474,7 @@ def run(args) -> int:
     pg_url = args.pg_url.rstrip("/")
     db = args.db or f"stadhuis_cases_{os.getpid()}"
     db_url = f"{pg_url}/{db}"
-    print("machine:")
-    for key, value in machine(f"{pg_url}/postgres").items():
-        print(f"  {key}: {value}")
+    print_machine(pg_url)
     work = Path(tempfile.mkdtemp(prefix="stadhuis-bench-cases-"))
     server = None
     try:
@@ -516,14 +526,7 @@ def run(args) -> int:
         if args.keep or args.db:
             print(f"kept database {db}: {db_url}")
         else:
-            from django.apps import apps
-
-            if apps.ready:
-                from django.db import connections
-
-                connections.close_all()
-            _psql(f"{pg_url}/postgres", f'DROP DATABASE IF EXISTS "{db}"')
-            print(f"dropped database {db}")
+            drop_database(pg_url, db)
 
 
 def main() -> int:

@@ -51,7 +51,6 @@ import os
 import pstats
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -63,7 +62,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from log_append import ROOT, _psql, machine
+from log_append import ROOT, _psql, drop_database, print_machine
 
 import cases
 from cases import (
@@ -72,6 +71,8 @@ from cases import (
     check_once,
     generate,
     report,
+    session_cookie,
+    setup_django,
     sizes,
     start_server,
     stop_server,
@@ -114,16 +115,6 @@ def _valid_bsns(seed: int):
 
 
 # --- the benchmark resident -------------------------------------------------------------
-
-
-def setup_django(db_url: str, work: Path) -> None:
-    os.environ.update(_server_env(db_url, str(work / "var")))
-    for path in (str(ROOT / "src"), str(ROOT)):
-        if path not in sys.path:
-            sys.path.insert(0, path)
-    import django
-
-    django.setup()
 
 
 def make_resident(own_cases: int, log_entries: int):
@@ -264,21 +255,6 @@ def _close(case, handler, case_set_status) -> int:
     return 0
 
 
-def session_cookie(user) -> str:
-    """A session as login() writes it (copied from bench/cases.py's prepare)."""
-    from django.conf import settings
-    from django.contrib.sessions.backends.db import SessionStore
-
-    store = SessionStore()
-    now = int(time.time())
-    store["_auth_user_id"] = str(user.pk)
-    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    store["_auth_user_hash"] = user.get_session_auth_hash()
-    store.update({"login_at": now, "last_seen": now})
-    store.create()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
-
-
 def resident_sizes(subject: str) -> dict[str, int]:
     from stadhuis.cases.models import Case
     from stadhuis.privacy.models import ProcessingLogEntry
@@ -290,12 +266,6 @@ def resident_sizes(subject: str) -> dict[str, int]:
         "case types": own.values("case_type").distinct().count(),
         "log entries": ProcessingLogEntry.objects.filter(subject=subject).count(),
     }
-
-
-def port_free(port: int) -> None:
-    with socket.socket() as probe:
-        if probe.connect_ex(("127.0.0.1", port)) == 0:
-            raise SystemExit(f"port {port} is in use: another server? (--port)")
 
 
 # --- measuring --------------------------------------------------------------------------
@@ -449,6 +419,7 @@ def profile(cookie: str, path: str, rounds: int, work: Path, name: str) -> str:
 
 
 def load_runs(server, db_url: str, port: int, plan: dict, work: Path, args) -> list[dict]:
+    """Every scenario of ``plan`` with wrk, at ``--connections`` and at 1 connection."""
     rows = []
     for connections, threads, duration, warmup in (
         (args.connections, args.threads, args.duration, args.warmup),
@@ -456,13 +427,12 @@ def load_runs(server, db_url: str, port: int, plan: dict, work: Path, args) -> l
     ):
         settings = types.SimpleNamespace(connections=connections, threads=threads)
         print(f"\nwrk -c{connections} -t{threads}: {warmup} s warm-up + {duration} s")
-        for name in PAGES:
-            spec = plan[name]
+        for name, spec in plan.items():
             check = check_once(port, spec)
             print(f"{name:<17} check: {check}", flush=True)
             if check != "200":
                 tail = (work / "server.log").read_text()[-3000:]
-                raise SystemExit(f"{name} does not answer 200; server log:\n{tail}")
+                raise SystemExit(f"{name} answers {check}; server log:\n{tail}")
             if warmup:
                 run_wrk(port, spec, work, settings, warmup)
             before = load()
@@ -476,22 +446,28 @@ def load_runs(server, db_url: str, port: int, plan: dict, work: Path, args) -> l
     return rows
 
 
-def run(args) -> int:
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is not installed (apt-get install -y wrk)")
-    pg_url = args.pg_url.rstrip("/")
-    db = args.db or f"stadhuis_dossier_{os.getpid()}"
-    db_url = f"{pg_url}/{db}"
-    print("machine:")
-    for key, value in machine(f"{pg_url}/postgres").items():
-        print(f"  {key}: {value}")
+def describe(pg_url: str) -> None:
+    """The machine, PostgreSQL's planner settings, the load and the code under test."""
+    print_machine(pg_url)
     for name in ("work_mem", "effective_cache_size", "random_page_cost", "max_connections"):
         print(f"  pg {name}: {_psql(f'{pg_url}/postgres', f'SHOW {name}')}")
     print(f"  nproc: {os.cpu_count()}; load average at start: {load()}")
     git = ["git", "-C", str(ROOT)]
     head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
     dirty = subprocess.run([*git, "status", "--short"], capture_output=True, text=True)
-    print(f"  code: {head.stdout.strip()}, {len(dirty.stdout.splitlines())} paths changed in tree")
+    print(
+        f"  code: {ROOT} at {head.stdout.strip() or '(not a git checkout)'}, "
+        f"{len(dirty.stdout.splitlines())} paths changed in tree"
+    )
+
+
+def run(args) -> int:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install -y wrk)")
+    pg_url = args.pg_url.rstrip("/")
+    db = args.db or f"stadhuis_dossier_{os.getpid()}"
+    db_url = f"{pg_url}/{db}"
+    describe(pg_url)
     work = Path(tempfile.mkdtemp(prefix="stadhuis-bench-dossier-"))
     server = None
     try:
@@ -518,7 +494,6 @@ def run(args) -> int:
             file = work / f"{name}.txt"
             file.write_text(f"GET\t{path}\n")
             plan[name] = {"file": file, "headers": [f"Cookie: {cookie}"]}
-        port_free(args.port)
         server = start_server(
             db_url, work, args.port, args.workers, args.gthreads, args.worker_connections
         )
@@ -557,14 +532,7 @@ def run(args) -> int:
         if args.keep or args.db:
             print(f"kept database {db}: {db_url}")
         else:
-            from django.apps import apps
-
-            if apps.ready:
-                from django.db import connections
-
-                connections.close_all()
-            _psql(f"{pg_url}/postgres", f'DROP DATABASE IF EXISTS "{db}"')
-            print(f"dropped database {db}")
+            drop_database(pg_url, db)
 
 
 def main() -> int:

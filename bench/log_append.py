@@ -92,6 +92,24 @@ def machine(pg_url: str) -> dict[str, str]:
     return info
 
 
+def print_machine(pg_url: str) -> None:
+    print("machine:")
+    for key, value in machine(f"{pg_url}/postgres").items():
+        print(f"  {key}: {value}")
+
+
+def drop_database(pg_url: str, db: str) -> None:
+    """Close this process's connections (if Django is set up) and drop the database."""
+    from django.apps import apps
+
+    if apps.ready:  # Django is set up only once migrate has worked
+        from django.db import connections
+
+        connections.close_all()
+    _psql(f"{pg_url}/postgres", f'DROP DATABASE IF EXISTS "{db}"')
+    print(f"dropped database {db}")
+
+
 # --- fixtures ------------------------------------------------------------------------
 
 
@@ -264,9 +282,7 @@ def run(args) -> int:
     pg_url = args.pg_url.rstrip("/")
     db = args.db or f"stadhuis_bench_{os.getpid()}"
     db_url = f"{pg_url}/{db}"
-    print("machine:")
-    for key, value in machine(f"{pg_url}/postgres").items():
-        print(f"  {key}: {value}")
+    print_machine(pg_url)
     print(f"\ndatabase {db}; mode={args.mode} writers={args.writers} entries={args.entries:,}")
     if not args.db:
         _psql(f"{pg_url}/postgres", f'CREATE DATABASE "{db}"')
@@ -289,13 +305,7 @@ def run(args) -> int:
         if args.keep or args.db:
             print(f"\nkept database {db}: {db_url}")
         else:
-            from django.apps import apps
-
-            if apps.ready:  # Django is set up only once migrate has worked
-                from django.db import connections
-
-                connections.close_all()
-            _psql(f"{pg_url}/postgres", f'DROP DATABASE IF EXISTS "{db}"')
+            drop_database(pg_url, db)
     return 0 if result else 1
 
 

@@ -61,21 +61,18 @@ import random
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import types
 import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from log_append import ROOT, _env, _psql, machine
+from log_append import _psql, drop_database
 
 import cases
-from cases import CpuMeter, check_once, report, start_server, stop_server
-from cases import wrk as run_wrk
-from dossier import _backend_cpu_ms, _client, _valid_bsns, load, port_free, session_cookie
+from cases import migrate, session_cookie, setup_django, start_server, stop_server
+from dossier import _backend_cpu_ms, _client, _valid_bsns, describe, load, load_runs
 
 TARGET = "median <= 30 ms (16 connections)"
 SCENARIOS = (
@@ -190,24 +187,6 @@ SEARCHES = [  # frequent, rare and absent words, a phrase, a place, a capitalise
     "skatebaan",
     "geveltuinen",
 ]
-
-
-def setup_django(db_url: str, work: Path) -> None:
-    os.environ.update(cases._server_env(db_url, str(work / "var")))
-    for path in (str(ROOT / "src"), str(ROOT)):
-        if path not in sys.path:
-            sys.path.insert(0, path)
-    import django
-
-    django.setup()
-
-
-def migrate(db_url: str) -> None:
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "django", "migrate", "-v0"], env=_env(db_url), cwd=ROOT, check=True
-    )
-    print(f"migrate:               {time.perf_counter() - started:.1f} s")
 
 
 # --- the data set -------------------------------------------------------------------------
@@ -469,32 +448,6 @@ def plan(port: int, work: Path, process, cookie: str, wanted: list[str]) -> dict
 # --- measuring ----------------------------------------------------------------------------
 
 
-def load_runs(server, db_url: str, port: int, specs: dict, work: Path, args) -> list[dict]:
-    rows = []
-    for connections, threads, duration, warmup in (
-        (args.connections, args.threads, args.duration, args.warmup),
-        (1, 1, args.duration_single, args.warmup_single),
-    ):
-        settings = types.SimpleNamespace(connections=connections, threads=threads)
-        print(f"\nwrk -c{connections} -t{threads}: {warmup} s warm-up + {duration} s")
-        for name, spec in specs.items():
-            check = check_once(port, spec)
-            if check != "200":
-                tail = (work / "server.log").read_text()[-3000:]
-                raise SystemExit(f"{name} answers {check}; server log:\n{tail}")
-            if warmup:
-                run_wrk(port, spec, work, settings, warmup)
-            before = load()
-            meter = CpuMeter(server, db_url)
-            meter.start()
-            result = run_wrk(port, spec, work, settings, duration)
-            row = report(name, result, meter.stop())
-            row.update(connections=connections, load_before=before, load_after=load())
-            print(f"{'':<14} load average before {before}, after {row['load_after']}")
-            rows.append(row)
-    return rows
-
-
 def query_counts(specs: dict, rounds: int = 5, cpu_rounds: int = 20) -> dict:
     """Per request of each scenario (its request list in turn): SQL queries, SQL time,
     and CPU: Python in this process and the PostgreSQL backend serving it."""
@@ -575,19 +528,7 @@ def run(args) -> int:
     pg_url = args.pg_url.rstrip("/")
     db = args.db or f"stadhuis_ideas_{os.getpid()}"
     db_url = f"{pg_url}/{db}"
-    print("machine:")
-    for key, value in machine(f"{pg_url}/postgres").items():
-        print(f"  {key}: {value}")
-    for name in ("work_mem", "effective_cache_size", "random_page_cost", "max_connections"):
-        print(f"  pg {name}: {_psql(f'{pg_url}/postgres', f'SHOW {name}')}")
-    print(f"  nproc: {os.cpu_count()}; load average at start: {load()}")
-    git = ["git", "-C", str(ROOT)]
-    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    dirty = subprocess.run([*git, "status", "--short"], capture_output=True, text=True)
-    print(
-        f"  code: {ROOT} at {head.stdout.strip() or '(not a git checkout)'}, "
-        f"{len(dirty.stdout.splitlines())} paths changed in tree"
-    )
+    describe(pg_url)
     work = Path(tempfile.mkdtemp(prefix="stadhuis-bench-ideas-"))
     server = None
     try:
@@ -607,7 +548,6 @@ def run(args) -> int:
         print(f"VACUUM ANALYZE:        {time.perf_counter() - started:.1f} s")
         print("data set:", {k: f"{v:,}" for k, v in sizes(db_url).items()})
         cookie = session_cookie(bench_resident().user)
-        port_free(args.port)
         server = start_server(
             db_url, work, args.port, args.workers, args.gthreads, args.worker_connections
         )
@@ -644,14 +584,7 @@ def run(args) -> int:
         if args.keep or args.db:
             print(f"kept database {db}: {db_url}")
         else:
-            from django.apps import apps
-
-            if apps.ready:
-                from django.db import connections
-
-                connections.close_all()
-            _psql(f"{pg_url}/postgres", f'DROP DATABASE IF EXISTS "{db}"')
-            print(f"dropped database {db}")
+            drop_database(pg_url, db)
 
 
 def main() -> int:
