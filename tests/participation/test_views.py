@@ -120,9 +120,9 @@ def test_idea_page_support_comment_report(
     idea = _idea(other, make_process())
     services.comment_add(actor=other, idea=idea, body="Eerste reactie")
     url = reverse("participation:idea", kwargs={"idea_id": idea.public_id})
-    with django_assert_num_queries(
-        10
-    ):  # session, user, idea+process, phases, comments, resident, support
+    # session, user, idea+process, phases, comments, resident, support; logging that
+    # read of whether I support it (3)
+    with django_assert_num_queries(13):
         assert resident_client.get(url).status_code == 200
     assert (
         resident_client.post(
@@ -574,3 +574,22 @@ def test_a_project_page_shows_the_project(client, budget):
     url = reverse("participation:project", kwargs={"project_id": playground.public_id})
     response = client.get(url)
     assert response.status_code == 200 and "Speeltuin erbij" in response.content.decode()
+
+
+def test_an_idea_page_reads_whether_i_support_it_and_logs_that_read(
+    resident_client, client, make_process, me
+):
+    from stadhuis.dossier.queries import log_rows
+    from stadhuis.privacy.models import ProcessingLogEntry
+
+    idea = _idea(me, make_process(), title="Bankjes in het park")
+    url = reverse("participation:idea", kwargs={"idea_id": idea.public_id})
+    client_before = ProcessingLogEntry.objects.count()
+    assert resident_client.get(url).status_code == 200
+    (entry,) = ProcessingLogEntry.objects.filter(subject=me.subject, object_type="steun")
+    assert entry.action == "read" and entry.object_id == str(idea.public_id)
+    assert log_rows(me.subject, [entry])[0].concerns == "Idee: Bankjes in het park"
+    resident_client.logout()
+    count = ProcessingLogEntry.objects.count()
+    assert client.get(url).status_code == 200 and ProcessingLogEntry.objects.count() == count
+    assert count == client_before + 1

@@ -1333,6 +1333,8 @@ OWN_READS = {
     "api-stemmen": activities.VOTING,
     "raadpleging": activities.CONSULTATION,
     "stembiljet": activities.VOTING,
+    "steun": activities.IDEAS,  # an idea's page reads whether I support it
+    "handtekening": activities.FUNDS,  # an application's page reads whether I signed
 }
 
 
@@ -1364,10 +1366,14 @@ def eligibility_shown(*, actor: Actor, resident, process: Process) -> eligibilit
     return result
 
 
-def participation_open_for_resident(*, actor: Actor, part: str, process: Process | None = None):
+def participation_open_for_resident(
+    *, actor: Actor, part: str, process: Process | None = None, about=None
+):
     """The resident opens a page with their own participation data: logged as their own
-    read (they see it in the dossier), as a case page is."""
+    read (they see it in the dossier), as a case page is. ``about``: the idea or
+    application the page is about, when it is not the whole process."""
     _require_resident(actor)
+    target = about if about is not None else process
     with transaction.atomic():
         _log(
             actor,
@@ -1375,7 +1381,7 @@ def participation_open_for_resident(*, actor: Actor, part: str, process: Process
             Action.READ,
             [actor.subject],
             part,
-            process.public_id if process is not None else "",
+            target.public_id if target is not None else "",
         )
 
 

@@ -201,6 +201,10 @@ def idea_new(request, process_id):
 
 def _render_idea(request, idea, *, comment_form=None, report_form=None, status=200):
     subject = request.user.resident.pseudonym if _is_resident(request.user) else ""
+    if subject:  # the page says whether I support the idea: my data, my read
+        services.participation_open_for_resident(
+            actor=resident_actor(request.user.resident), part="steun", about=idea
+        )
     return render(
         request,
         "participation/idea_detail.html",
@@ -615,6 +619,10 @@ def application_new(request, process_id):
 
 def _render_application(request, application, *, report_form=None, status=200):
     subject = request.user.resident.pseudonym if _is_resident(request.user) else ""
+    if subject:  # the page says whether I signed: my data, my read
+        services.participation_open_for_resident(
+            actor=resident_actor(request.user.resident), part="handtekening", about=application
+        )
     is_mine = bool(subject) and subject == application.applicant
     can_report = application.decision == Decision.GRANTED
     if report_form is not None and not (is_mine and can_report):
