@@ -593,3 +593,19 @@ def test_an_idea_page_reads_whether_i_support_it_and_logs_that_read(
     count = ProcessingLogEntry.objects.count()
     assert client.get(url).status_code == 200 and ProcessingLogEntry.objects.count() == count
     assert count == client_before + 1
+
+
+def test_an_application_page_reads_whether_i_signed_and_logs_that_read(
+    resident_client, make_process, me, make_resident, fund_case_types
+):
+    from stadhuis.privacy.models import ProcessingLogEntry
+
+    process = make_process("fund", title="Wijkfonds Centrum", budget=10_000)
+    other = make_resident("123456782")
+    application = services.application_submit(
+        actor=other, process=process, title="Buurtfeest", plan="Een feest op het plein", amount=800
+    )
+    url = reverse("participation:application", kwargs={"application_id": application.public_id})
+    assert resident_client.get(url).status_code == 200
+    (entry,) = ProcessingLogEntry.objects.filter(subject=me.subject, object_type="handtekening")
+    assert entry.action == "read" and entry.object_id == str(application.public_id)
