@@ -79,6 +79,15 @@ def resident_client(client, resident):
     return client
 
 
+@pytest.fixture(autouse=True)
+def _no_shared_answers_across_tests():
+    """Shared answers (core.shared) are keyed by a version that starts again in every
+    test's database: a copy from an earlier test must not answer in this one."""
+    from django.core.cache import caches
+
+    caches["shared"].clear()
+
+
 def _reload_urlconf():
     import importlib
 

@@ -170,6 +170,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# Local memory in each server process. "shared" keeps renderings of public pages for
+# anonymous visitors (stadhuis.core.shared); they are keyed by a version in the
+# database, so no copy outlives a change and no cache server is needed.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "stadhuis-shared",
+        "TIMEOUT": 3600,
+        "OPTIONS": {
+            "MAX_ENTRIES": env_int(
+                "STADHUIS_SHARED_ANSWERS",
+                2000,
+                help="Renderings of public pages each server process keeps (about 15 KB each).",
+            )
+        },
+    },
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -115,13 +115,16 @@ def test_the_queries_of_a_page_do_not_grow_with_the_ideas(
 ):
     process = make_process()
     _ideas(me, process, IDEA_PAGE_SIZE * 2 + 1)
-    # process + phases + its neighbourhoods, the city's neighbourhoods for the filter (a
-    # city-wide process), one page of ideas
-    with django_assert_num_queries(5):
+    # the shared answer's version, then process + phases + its neighbourhoods, the
+    # city's neighbourhoods for the filter (a city-wide process), one page of ideas
+    with django_assert_num_queries(6):
         first = client.get(_url(process), {"sort": "steun", "zoek": "idee"})
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         second = client.get(_next(first))
     assert len(_titles(first)) == len(_titles(second)) == IDEA_PAGE_SIZE
+    with django_assert_num_queries(1):  # the next anonymous visitor: the version only
+        again = client.get(_next(first))
+    assert _titles(again) == _titles(second)
 
 
 def test_an_anonymous_list_logs_nothing_and_shows_no_author(client, make_process, me):

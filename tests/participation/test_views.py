@@ -37,8 +37,9 @@ def test_index_and_process_pages(client, make_process, me, django_assert_num_que
         response = client.get(reverse("participation:index"))
     assert response.status_code == 200 and "Een groener centrum" in response.content.decode()
     url = reverse("participation:process", kwargs={"process_id": process.public_id})
-    # process + phases + its neighbourhoods, the city's for the filter (city-wide), ideas
-    with django_assert_num_queries(5):
+    # the shared answer's version, process + phases + its neighbourhoods, the city's for
+    # the filter (city-wide), ideas
+    with django_assert_num_queries(6):
         response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200 and "Idee 2" in html and "Om mee te doen logt u in" in html

@@ -111,6 +111,25 @@ class Process(models.Model):
         return self.title
 
 
+class ProcessVersion(models.Model):
+    """Goes up by one whenever what the public sees of a process changes: its fields,
+    phases, ideas and their support, projects, or the published count.
+
+    Shared answers (``core.shared``) are keyed by it, so every server process knows at
+    once that its copy is outdated, with no shared cache. A row of its own, never a
+    column of ``Process``: saving a process (the admin) writes all of its columns and
+    would put back a number that was already used.
+    """
+
+    process = models.OneToOneField(
+        Process, on_delete=models.CASCADE, primary_key=True, related_name="version"
+    )
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.process_id}: {self.number}"
+
+
 class PhaseKind(models.TextChoices):
     INFORMATION = "information", _("informatie")
     IDEAS = "ideas", _("ideeën")

@@ -52,6 +52,7 @@ from stadhuis.participation.models import (
     PostcodeArea,
     Process,
     ProcessKind,
+    ProcessVersion,
     Project,
     Question,
     QuestionKind,
@@ -87,6 +88,16 @@ def current_phase(process: Process, now: dt.datetime | None = None) -> str | Non
         if phase.starts_at <= now < phase.ends_at:
             return phase.kind
     return None
+
+
+def next_phase_change(process: Process, now: dt.datetime | None = None) -> dt.datetime | None:
+    """The first moment after now at which a phase begins or ends, or None."""
+    now = now or timezone.now()
+    phases = getattr(process, "phase_list", None)
+    if phases is None:
+        phases = list(process.phases.all())
+    moments = [m for p in phases for m in (p.starts_at, p.ends_at) if m > now]
+    return min(moments, default=None)
 
 
 def _require_phase(process: Process, kind: str, message: str) -> None:
@@ -132,6 +143,17 @@ def _text(value: str, *, field: str, message: str, limit: int) -> str:
 # --- Neighbourhoods and processes (staff) ------------------------------------------------
 
 
+def shown_changed(process_ids: Iterable[int] | None = None) -> None:
+    """What the public sees of these processes (all, for ``None``) changed: their shared
+    answers (``core.shared``) are outdated from this commit on. Called last in the
+    transaction, so the version row is locked only briefly, and always after the rows
+    it is about (one order of locks: no deadlock)."""
+    versions = ProcessVersion.objects.all()
+    if process_ids is not None:
+        versions = versions.filter(process_id__in=list(process_ids))
+    versions.update(number=F("number") + 1)
+
+
 def neighbourhood_save(
     *, actor: Actor, code: str, name: str, district: str, postcode_ranges: Sequence[tuple[str, str]]
 ) -> Neighbourhood:
@@ -152,6 +174,7 @@ def neighbourhood_save(
             PostcodeArea(neighbourhood=neighbourhood, postcode_from=low, postcode_to=high)
             for low, high in ranges
         )
+        shown_changed()  # its name is on idea cards and in the filters
     return neighbourhood
 
 
@@ -241,6 +264,7 @@ def process_create(
             NeighbourhoodCap.objects.create(
                 process=process, neighbourhood=neighbourhood, amount=amount
             )
+        ProcessVersion.objects.create(process=process)
     return process
 
 
@@ -249,11 +273,13 @@ def phase_move(*, actor: Actor, process: Process, kind: str, starts_at, ends_at)
     require_role(actor, Role.ADMINISTRATOR)
     if ends_at <= starts_at:
         raise InvalidInput(_("Een fase eindigt na het begin."))
-    updated = Phase.objects.filter(process=process, kind=kind).update(
-        starts_at=starts_at, ends_at=ends_at
-    )
-    if not updated:
-        raise NotFound(_("Dit proces heeft deze fase niet."))
+    with transaction.atomic():
+        updated = Phase.objects.filter(process=process, kind=kind).update(
+            starts_at=starts_at, ends_at=ends_at
+        )
+        if not updated:
+            raise NotFound(_("Dit proces heeft deze fase niet."))
+        shown_changed([process.pk])
     return Phase.objects.get(process=process, kind=kind)
 
 
@@ -318,6 +344,7 @@ def idea_submit(
             idea.image_type = cleaned.content_type
         idea.save()
         _log(actor, activities.IDEAS, Action.CREATE, [actor.subject], "idee", idea.public_id)
+        shown_changed([process.pk])
     return idea
 
 
@@ -341,6 +368,7 @@ def idea_support(*, actor: Actor, idea: Idea) -> Support:
             raise InvalidInput(_("U steunt dit idee al.")) from exc
         Idea.objects.filter(pk=idea.pk).update(supports=F("supports") + 1)
         _log(actor, activities.IDEAS, Action.CREATE, [actor.subject], "steun", idea.public_id)
+        shown_changed([idea.process_id])
     return support
 
 
@@ -353,6 +381,7 @@ def idea_unsupport(*, actor: Actor, idea: Idea) -> None:
             raise InvalidInput(_("U steunt dit idee niet."))
         Idea.objects.filter(pk=idea.pk).update(supports=F("supports") - 1)
         _log(actor, activities.IDEAS, Action.DELETE, [actor.subject], "steun", idea.public_id)
+        shown_changed([idea.process_id])
 
 
 def comment_add(*, actor: Actor, idea: Idea, body: str, parent: Comment | None = None) -> Comment:
@@ -437,6 +466,8 @@ def _moderate(actor: Actor, target: Idea | Comment, action: str, reason: str) ->
             "idee" if is_idea else "reactie",
             target.public_id,
         )
+        if is_idea:
+            shown_changed([target.process_id])
     return moderation
 
 
@@ -672,6 +703,7 @@ def project_create(
         )
         if idea is not None:
             _log(actor, activities.IDEAS, Action.UPDATE, [idea.author], "idee", idea.public_id)
+        shown_changed([process.pk])
     return project
 
 
@@ -692,9 +724,17 @@ def project_review(
     project.cost = cost
     project.reviewed_at = timezone.now()
     project.reviewed_by_id = actor.user_id
-    project.save(
-        update_fields=["feasibility", "feasibility_reason", "cost", "reviewed_at", "reviewed_by"]
-    )
+    with transaction.atomic():
+        project.save(
+            update_fields=[
+                "feasibility",
+                "feasibility_reason",
+                "cost",
+                "reviewed_at",
+                "reviewed_by",
+            ]
+        )
+        shown_changed([project.process_id])
     return project
 
 
@@ -1024,6 +1064,7 @@ def count_publish(*, actor: Actor, count: Count) -> Count:
         Count.objects.filter(process=count.process).update(is_published=False)
         Count.objects.filter(pk=count.pk).update(is_published=True)
         count.is_published = True
+        shown_changed([count.process_id])
     return count
 
 
@@ -1319,6 +1360,7 @@ def budget_import_pabulib(*, actor: Actor, process: Process, text: str) -> int:
                 Ballot.objects.bulk_create(batch)
                 batch = []
         Ballot.objects.bulk_create(batch)
+        shown_changed([process.pk])
     process.refresh_from_db()
     return len(election.voters)
 

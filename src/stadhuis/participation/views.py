@@ -19,6 +19,7 @@ from stadhuis.accounts.services import resident_actor
 from stadhuis.api.pagination import MAX_CURSOR_LENGTH, CursorParams, paginate
 from stadhuis.cases.services import Upload
 from stadhuis.cases.views_resident import _is_resident, resident_required
+from stadhuis.core import shared
 from stadhuis.core.errors import InvalidInput, StadhuisError
 from stadhuis.participation import eligibility, forms, queries, services, tally
 from stadhuis.participation.models import (
@@ -65,9 +66,30 @@ def index(request):
     )
 
 
+# Processes whose page is mostly a public list (ideas, projects): one rendering serves
+# every anonymous visitor until the process changes (core.shared).
+SHARED_KINDS = (ProcessKind.CROWDSOURCING, ProcessKind.BUDGET)
+
+
 @require_GET
 def process_detail(request, process_id):
     """A process: the city's question, its phases, and what you can do in this phase."""
+    rendered = {}
+
+    def key():
+        version = queries.shown_version(process_id, SHARED_KINDS)
+        return None if version is None else ("process", process_id, version)
+
+    def render():
+        response, rendered["process"] = _process_page(request, process_id)
+        return response
+
+    return shared.answer(
+        request, key, render, until=lambda: services.next_phase_change(rendered["process"])
+    )
+
+
+def _process_page(request, process_id):
     process = _found(queries.public_process(process_id))
     phase = services.current_phase(process)
     context = {
@@ -100,7 +122,7 @@ def process_detail(request, process_id):
         context["can_apply"] = phase == PhaseKind.IDEAS
     if process.kind == ProcessKind.CONSULTATION:
         context["open"] = phase == PhaseKind.IDEAS
-    return render(request, "participation/process_detail.html", context, status=status)
+    return render(request, "participation/process_detail.html", context, status=status), process
 
 
 IDEA_PAGE_SIZE = 20  # as the API's default page

@@ -1,0 +1,107 @@
+"""Shared answers: one rendering of a public page or list, served to every anonymous
+visitor until what it shows changes.
+
+Only for answers that hold no personal data and are the same for every visitor who
+is not logged in (a process's idea list, say). The caller names the version of the
+data in the key (``ProcessVersion``): a change bumps it in the same transaction, so
+a server process never serves a copy older than the database, and no shared cache is
+needed; each process keeps its own copies in the ``shared`` cache (local memory).
+
+What differs per visitor is put back on every answer: the CSRF token of the
+language switch is rendered as a placeholder and replaced by the visitor's own.
+Answers with a flash message, another status than 200, or to a logged-in user are
+never stored. Each copy may say until when it holds (the next phase of a process).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.messages import get_messages
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+CACHE = "shared"
+# Headers set by the view itself; the middleware adds the rest to every answer.
+_KEPT_HEADERS = ("Content-Type", "Link", "API-Version", "Content-Language")
+
+
+def csrf_placeholder() -> str:
+    """What a stored rendering has where the visitor's CSRF token goes: 64 hex
+    characters derived from the secret key, so no visitor's text can contain it."""
+    return salted_hmac("stadhuis.core.shared", "csrf", algorithm="sha256").hexdigest()
+
+
+@dataclass(frozen=True)
+class _Copy:
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+    until: dt.datetime | None
+    has_form: bool
+
+    def answer(self, request: HttpRequest) -> HttpResponse:
+        body = self.body
+        if self.has_form:
+            body = body.replace(csrf_placeholder().encode(), get_token(request).encode())
+        response = HttpResponse(body)
+        for name, value in self.headers:
+            response[name] = value
+        return response
+
+
+def _shareable(request: HttpRequest) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+        and not len(get_messages(request))
+    )
+
+
+def answer(
+    request: HttpRequest,
+    key: Callable[[], tuple | None],
+    render: Callable[[], HttpResponse],
+    *,
+    until: Callable[[], dt.datetime | None] = lambda: None,
+) -> HttpResponse:
+    """The stored copy for ``key()`` (with the path, query and language), or
+    ``render()``, stored when it may be shared. ``key`` is asked only for an anonymous
+    visitor and names the version of the data; ``None`` means: do not share this one.
+    ``until`` is asked after rendering: the moment the rendering stops being right
+    whatever the data (``None``: not before the data changes)."""
+    if not _shareable(request):
+        return render()
+    version = key()
+    if version is None:
+        return render()
+    name = "|".join(map(str, (*version, request.LANGUAGE_CODE, request.get_full_path())))
+    cache_key = hashlib.sha256(name.encode()).hexdigest()
+    cache = caches[CACHE]
+    copy = cache.get(cache_key)
+    if copy is not None and (copy.until is None or timezone.now() < copy.until):
+        return copy.answer(request)
+    request.shared_answer = True  # the layout renders the CSRF placeholder
+    try:
+        response = render()
+    finally:
+        request.shared_answer = False  # an error page renders the visitor's own token
+    body = response.content if not response.streaming else b""
+    placeholder = csrf_placeholder().encode()
+    if response.status_code == 200 and not response.streaming and not len(get_messages(request)):
+        copy = _Copy(
+            body=body,
+            headers=tuple((h, response[h]) for h in _KEPT_HEADERS if h in response),
+            until=until(),
+            has_form=placeholder in body,
+        )
+        cache.set(cache_key, copy)
+        return copy.answer(request)
+    if placeholder in body:  # not stored: give this visitor their own token
+        response.content = body.replace(placeholder, get_token(request).encode())
+    return response

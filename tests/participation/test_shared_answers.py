@@ -1,0 +1,181 @@
+"""The idea list of a process is rendered once and shared by anonymous visitors
+(core.shared) until the process changes: every change the public can see makes the
+next visitor get a fresh page; logged-in residents, flash messages and errors are
+never shared; each visitor gets their own CSRF token; a new phase shows on time."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from stadhuis.core import shared
+from stadhuis.participation import services
+from stadhuis.participation.models import Count, CountStatus, PhaseKind
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _url(process) -> str:
+    return reverse("participation:process", kwargs={"process_id": process.public_id})
+
+
+def _page(client, process, **query) -> str:
+    response = client.get(_url(process), query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _idea(me, process, title="Meer bomen"):
+    return services.idea_submit(actor=me, process=process, title=title, body="Langs de gracht.")
+
+
+def test_a_second_anonymous_visitor_gets_the_stored_page_with_one_query(
+    client, make_process, me, django_assert_num_queries
+):
+    process = make_process()
+    _idea(me, process)
+    first = _page(client, process)
+    with django_assert_num_queries(1):
+        again = _page(Client(), process)
+    # the same page but for the CSRF token of the language switch, which is each visitor's own
+    assert TOKEN.sub("", again) == TOKEN.sub("", first) and "Meer bomen" in again
+
+
+def test_each_visitor_gets_a_csrf_token_of_their_own_that_works(make_process):
+    process = make_process()
+    tokens = []
+    for _visitor in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        html = _page(visitor, process)
+        assert shared.csrf_placeholder() not in html
+        (token,) = TOKEN.findall(html)
+        tokens.append(token)
+        switched = visitor.post(
+            reverse("set_language"),
+            {"language": "en", "next": _url(process), "csrfmiddlewaretoken": token},
+        )
+        assert switched.status_code == 302  # the switch accepted the token
+        assert "Ideas" in _page(visitor, process)  # and the English page is its own copy
+    assert tokens[0] != tokens[1]
+
+
+def _support(me, idea, process):
+    services.idea_support(actor=me, idea=idea)
+
+
+def _hide(me, idea, process, handler):
+    services.idea_moderate(actor=handler, idea=idea, action="hide", reason="Scheldwoord")
+
+
+@pytest.mark.parametrize(
+    ("change", "shows"),
+    [
+        (lambda me, idea, process, **_: _idea(me, process, "Een bankje"), "Een bankje"),
+        (lambda me, idea, process, **_: _support(me, idea, process), "1 keer gesteund"),
+        (
+            lambda me, idea, process, handler, **_: _hide(me, idea, process, handler),
+            "Er zijn (nog) geen ideeën.",
+        ),
+        (
+            lambda me, idea, process, admin, **_: services.neighbourhood_save(
+                actor=admin,
+                code="centrum",
+                name="Binnenstad-Noord",
+                district="Binnenstad",
+                postcode_ranges=[("1011AA", "1012ZZ")],
+            ),
+            "Binnenstad-Noord",
+        ),
+        (
+            lambda me, idea, process, admin, **_: services.phase_move(
+                actor=admin,
+                process=process,
+                kind=PhaseKind.IDEAS,
+                starts_at=timezone.now() - dt.timedelta(days=3),
+                ends_at=dt.datetime(2031, 5, 17, 12, tzinfo=dt.UTC),
+            ),
+            "17 mei 2031",
+        ),
+    ],
+    ids=["new idea", "support", "moderation", "neighbourhood name", "phase dates"],
+)
+def test_every_change_the_public_sees_reaches_the_next_visitor(
+    client, make_process, me, admin, handler, change, shows
+):
+    process = make_process()
+    idea = _idea(me, process)
+    assert shows not in _page(client, process)
+    change(me=me, idea=idea, process=process, admin=admin, handler=handler)
+    assert shows in _page(Client(), process)
+
+
+def test_withdrawn_support_reaches_the_next_visitor(client, make_process, me):
+    process = make_process()
+    idea = _idea(me, process)
+    services.idea_support(actor=me, idea=idea)
+    assert "1 keer gesteund" in _page(client, process)
+    services.idea_unsupport(actor=me, idea=idea)
+    assert "0 keer gesteund" in _page(Client(), process)
+
+
+def test_budget_changes_reach_the_next_visitor(client, budget, handler, admin, settings):
+    process, projects = budget
+    assert "Wipwap" not in _page(client, process)
+    services.project_create(
+        actor=handler, process=process, title="Wipwap", description="Een wipwap", cost=5_000
+    )
+    assert "Wipwap" in _page(Client(), process)
+    project = projects[0]
+    services.project_review(
+        actor=handler, project=project, feasible=False, reason="Te duur", cost=1
+    )
+    assert "Te duur" in _page(Client(), process)
+    count = Count.objects.create(process=process, rule="greedy", status=CountStatus.DONE)
+    link = "Bekijk de uitslag"
+    assert link not in _page(Client(), process)
+    services.count_publish(actor=admin, count=count)
+    assert link in _page(Client(), process)
+
+
+def test_a_stored_page_ends_when_the_next_phase_begins(client, make_process, me, monkeypatch):
+    process = make_process(phase="ideas")
+    assert "Stuur een idee in" in _page(client, process)
+    ideas_end = process.phases.get(kind=PhaseKind.IDEAS).ends_at
+    later = ideas_end + dt.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    html = _page(Client(), process)
+    assert "Stuur een idee in" not in html  # the review phase runs now
+
+
+def test_residents_errors_and_messages_are_never_shared(
+    resident_client, make_process, me, django_assert_num_queries
+):
+    process = make_process()
+    _idea(me, process)
+    mine = _page(resident_client, process)
+    assert "Uitloggen" in mine  # the resident's own page, with their menu
+    anonymous = Client()
+    assert "Uitloggen" not in _page(anonymous, process)
+    assert "Uitloggen" in _page(resident_client, process)  # never the anonymous copy
+    bad = anonymous.get(_url(process), {"cursor": "niet-van-ons"})
+    assert bad.status_code == 400 and "bestaat niet (meer)" in bad.content.decode()
+    # the message was not stored with the page: the next visitor of that address gets
+    # the same 400 from a fresh rendering, not a copy with someone else's message
+    again = Client().get(_url(process), {"cursor": "niet-van-ons"})
+    assert again.status_code == 400
+    with django_assert_num_queries(1):
+        assert Client().get(_url(process)).status_code == 200
+
+
+def test_a_process_that_is_not_a_list_or_not_published_is_not_shared(
+    client, make_process, django_assert_num_queries
+):
+    consultation = make_process("consultation")
+    _page(client, consultation)
+    with django_assert_num_queries(4):  # rendered again: the version, then the page
+        _page(Client(), consultation)
+    hidden = make_process(publish=False)
+    assert client.get(_url(hidden)).status_code == 404
