@@ -26,13 +26,18 @@ def test_processes_and_ideas(client, make_process, me, django_assert_num_queries
     assert [p["title"] for p in body["results"]] == ["Een groener centrum"]
     assert body["results"][0]["currentPhase"] == "ideas"
     url = f"{BASE}/{process.public_id}/ideas?limit=2"
-    with django_assert_num_queries(4):  # process, phases, neighbourhoods, ideas
+    with django_assert_num_queries(5):  # the version, process, phases, neighbourhoods, ideas
         first = client.get(url)
     page = first.json()
     assert [i["title"] for i in page["results"]] == ["Idee 2", "Idee 1"]
     assert "author" not in json.dumps(page) and me.subject not in json.dumps(page)
     second = client.get(page["next"]).json()
     assert [i["title"] for i in second["results"]] == ["Idee 0"] and second["next"] is None
+    with django_assert_num_queries(1):  # the next anonymous caller shares the answer
+        again = client.get(url)
+    assert again.json() == page and again["Link"] == first["Link"]
+    services.idea_submit(actor=me, process=process, title="Idee 3", body="Nieuw")
+    assert client.get(url).json()["results"][0]["title"] == "Idee 3"  # and sees a new idea
 
 
 def test_unknown_process_is_a_problem(client, make_process):

@@ -23,6 +23,7 @@ from pydantic.alias_generators import to_camel
 from stadhuis.api.auth import ResidentSession
 from stadhuis.api.pagination import CursorParams, Page, page_of, paginate
 from stadhuis.api.problems import NOT_FOUND_RESPONSES, Problem
+from stadhuis.core import shared
 from stadhuis.core.context import Actor
 from stadhuis.core.errors import InvalidInput, NotFound
 from stadhuis.participation import queries, services, tally
@@ -205,10 +206,27 @@ class IdeaParams(CursorParams):
 )
 def list_ideas(request: HttpRequest, response: HttpResponse, id: UUID, params: Query[IdeaParams]):
     """Visible ideas, newest first or with the most support first; without authors."""
-    process = _process(id)
-    keys = ("-supports", "-id") if params.sort == "support" else ("-created_at", "-id")
-    page = paginate(request, queries.public_ideas(process), params, keys=keys, response=response)
-    return {"results": [_idea_out(i) for i in page.results], "next": page.next}
+
+    def key():  # anonymous callers share one answer per page until the process changes
+        version = queries.shown_version(id)
+        return None if version is None else ("api-ideas", id, version)
+
+    def render():
+        from stadhuis.api.api import api  # the API imports this module
+
+        process = _process(id)
+        keys = ("-supports", "-id") if params.sort == "support" else ("-created_at", "-id")
+        ideas = queries.public_ideas(process)
+        page = paginate(request, ideas, params, keys=keys, response=response)
+        out = IdeaPage.model_validate(
+            {"results": [_idea_out(i) for i in page.results], "next": page.next}
+        )
+        # rendered as ninja renders a returned page, so shared or not the answer is the same
+        return api.create_response(
+            request, out.model_dump(by_alias=True), temporal_response=response
+        )
+
+    return shared.answer(request, key, render)
 
 
 @router.get(

@@ -32,6 +32,7 @@ from stadhuis.participation.models import (
     Phase,
     PhaseKind,
     Process,
+    ProcessKind,
     ProcessVersion,
     Project,
     Question,
@@ -64,9 +65,14 @@ def public_process(public_id) -> Process | None:
     )
 
 
-def shown_version(public_id, kinds: tuple[str, ...]) -> int | None:
-    """The version of what the public sees of a published process of one of these
-    kinds (``ProcessVersion``); None for any other.
+# Processes whose page is mostly a public list (ideas, projects): one rendering of it,
+# and of the API's idea list, serves every anonymous visitor until the process changes.
+SHARED_KINDS = (ProcessKind.CROWDSOURCING, ProcessKind.BUDGET)
+
+
+def shown_version(public_id) -> int | None:
+    """The version of what the public sees of a published process of a ``SHARED_KINDS``
+    kind (``ProcessVersion``); None for any other.
 
     The one query of every shared answer (``core.shared``), so written out: building
     it through the ORM cost more CPU than the rest of such an answer together."""
@@ -78,7 +84,7 @@ def shown_version(public_id, kinds: tuple[str, ...]) -> int | None:
             [public_id.hex if connection.vendor == "sqlite" else public_id],
         )
         row = cursor.fetchone()
-    return row[0] if row is not None and row[1] in kinds else None
+    return row[0] if row is not None and row[1] in SHARED_KINDS else None
 
 
 def staff_processes() -> QuerySet[Process]:

@@ -66,18 +66,14 @@ def index(request):
     )
 
 
-# Processes whose page is mostly a public list (ideas, projects): one rendering serves
-# every anonymous visitor until the process changes (core.shared).
-SHARED_KINDS = (ProcessKind.CROWDSOURCING, ProcessKind.BUDGET)
-
-
 @require_GET
 def process_detail(request, process_id):
-    """A process: the city's question, its phases, and what you can do in this phase."""
+    """A process: the city's question, its phases, and what you can do in this phase.
+    Anonymous visitors of a list share one rendering (``queries.SHARED_KINDS``)."""
     rendered = {}
 
     def key():
-        version = queries.shown_version(process_id, SHARED_KINDS)
+        version = queries.shown_version(process_id)
         return None if version is None else ("process", process_id, version)
 
     def render():
