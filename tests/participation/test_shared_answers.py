@@ -179,3 +179,35 @@ def test_a_process_that_is_not_a_list_or_not_published_is_not_shared(
         _page(Client(), consultation)
     hidden = make_process(publish=False)
     assert client.get(_url(hidden)).status_code == 404
+
+
+def test_a_phase_that_ends_while_the_page_renders_ends_its_copy(client, make_process, monkeypatch):
+    """Rendered a moment before the ideas phase ends, stored a moment after: the copy
+    must not outlive the boundary it did not show."""
+    from stadhuis.participation import views
+
+    process = make_process(phase="ideas")
+    boundary = process.phases.get(kind=PhaseKind.IDEAS).ends_at
+    clock = {"now": boundary - dt.timedelta(milliseconds=1)}
+    monkeypatch.setattr(timezone, "now", lambda: clock["now"])
+    render = views._process_page
+
+    def slow_render(request, process_id):
+        answer = render(request, process_id)
+        clock["now"] = boundary + dt.timedelta(milliseconds=1)  # the phase ended meanwhile
+        return answer
+
+    monkeypatch.setattr(views, "_process_page", slow_render)
+    assert "Stuur een idee in" in _page(client, process)
+    assert "Stuur een idee in" not in _page(Client(), process)
+
+
+def test_each_host_and_scheme_gets_its_own_links(make_process, me, settings):
+    settings.ALLOWED_HOSTS = ["stad.example.nl", "intern.example.nl"]
+    process = make_process()
+    for n in range(25):
+        _idea(me, process, f"Idee {n}")
+    for host, secure in [("intern.example.nl", False), ("stad.example.nl", True)]:
+        html = Client().get(_url(process), HTTP_HOST=host, secure=secure).content.decode()
+        scheme = "https" if secure else "http"
+        assert f'href="{scheme}://{host}/' in html and "rel=\"next\"" in html

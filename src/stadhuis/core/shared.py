@@ -57,7 +57,7 @@ class _Copy:
 
 def _shareable(request: HttpRequest) -> bool:
     return (
-        request.method in ("GET", "HEAD")
+        request.method == "GET"
         and not request.user.is_authenticated
         and not len(get_messages(request))
     )
@@ -68,24 +68,28 @@ def answer(
     key: Callable[[], tuple | None],
     render: Callable[[], HttpResponse],
     *,
-    until: Callable[[], dt.datetime | None] = lambda: None,
+    until: Callable[[dt.datetime], dt.datetime | None] = lambda started: None,
 ) -> HttpResponse:
     """The stored copy for ``key()`` (with the path, query and language), or
     ``render()``, stored when it may be shared. ``key`` is asked only for an anonymous
     visitor and names the version of the data; ``None`` means: do not share this one.
-    ``until`` is asked after rendering: the moment the rendering stops being right
-    whatever the data (``None``: not before the data changes)."""
+    ``until(started)`` is asked after rendering, with the moment rendering began: the
+    first moment after it at which the rendering may stop being right whatever the
+    data (``None``: not before the data changes). Counted from the start, a boundary
+    passed while rendering ends the copy at once instead of one boundary later."""
     if not _shareable(request):
         return render()
     version = key()
     if version is None:
         return render()
-    name = "|".join(map(str, (*version, request.LANGUAGE_CODE, request.get_full_path())))
+    # the host and scheme too: pages hold absolute links (the next page's cursor)
+    name = "|".join(map(str, (*version, request.LANGUAGE_CODE, request.build_absolute_uri())))
     cache_key = hashlib.sha256(name.encode()).hexdigest()
     cache = caches[CACHE]
     copy = cache.get(cache_key)
     if copy is not None and (copy.until is None or timezone.now() < copy.until):
         return copy.answer(request)
+    started = timezone.now()
     request.shared_answer = True  # the layout renders the CSRF placeholder
     try:
         response = render()
@@ -97,7 +101,7 @@ def answer(
         copy = _Copy(
             body=body,
             headers=tuple((h, response[h]) for h in _KEPT_HEADERS if h in response),
-            until=until(),
+            until=until(started),
             has_form=placeholder in body,
         )
         cache.set(cache_key, copy)

@@ -81,7 +81,10 @@ def process_detail(request, process_id):
         return response
 
     return shared.answer(
-        request, key, render, until=lambda: services.next_phase_change(rendered["process"])
+        request,
+        key,
+        render,
+        until=lambda started: services.next_phase_change(rendered["process"], started),
     )
 
 
