@@ -83,9 +83,9 @@ def resident_client(client, resident):
 def _no_shared_answers_across_tests():
     """Shared answers (core.shared) are keyed by a version that starts again in every
     test's database: a copy from an earlier test must not answer in this one."""
-    from django.core.cache import caches
+    from stadhuis.core import shared
 
-    caches["shared"].clear()
+    shared.forget()
 
 
 def _reload_urlconf():

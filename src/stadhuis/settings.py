@@ -189,6 +189,13 @@ CACHES = {
     },
 }
 
+SHARED_DELAY_MS = env_int(
+    "STADHUIS_SHARED_DELAY_MS",
+    1000,
+    help="How long (ms) after a change an anonymous visitor may still get a public list "
+    "from before it; 0: never.",
+)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -211,3 +211,26 @@ def test_each_host_and_scheme_gets_its_own_links(make_process, me, settings):
         html = Client().get(_url(process), HTTP_HOST=host, secure=secure).content.decode()
         scheme = "https" if secure else "http"
         assert f'href="{scheme}://{host}/' in html and 'rel="next"' in html
+
+
+def test_with_a_delay_anonymous_visitors_may_lag_a_moment_and_residents_never(
+    resident_client, make_process, me, settings, monkeypatch, django_assert_num_queries
+):
+    """STADHUIS_SHARED_DELAY_MS: the version is remembered that long, so a shared page
+    then costs no query at all, and a change reaches anonymous visitors that much later."""
+    from stadhuis.core import shared as shared_module
+
+    settings.SHARED_DELAY_MS = 1000
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(shared_module.time, "monotonic", lambda: clock["now"])
+    process = make_process()
+    idea = _idea(me, process)
+    assert "0 keer gesteund" in _page(Client(), process)
+    with django_assert_num_queries(0):
+        _page(Client(), process)
+    services.idea_support(actor=me, idea=idea)
+    clock["now"] += 0.5
+    assert "0 keer gesteund" in _page(Client(), process)  # within the delay: as it was
+    assert "1 keer gesteund" in _page(resident_client, process)  # the resident: at once
+    clock["now"] += 0.6
+    assert "1 keer gesteund" in _page(Client(), process)  # after it: as it is

@@ -1,5 +1,6 @@
 """Shared answers: one rendering of a public page or list, served to every anonymous
-visitor until what it shows changes.
+visitor until what it shows changes (or, for at most ``SHARED_DELAY_MS``, a moment
+after: see ``version``).
 
 Only for answers that hold no personal data and are the same for every visitor who
 is not logged in (a process's idea list, say). The caller names the version of the
@@ -17,9 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
@@ -30,6 +33,34 @@ from django.utils.crypto import salted_hmac
 CACHE = "shared"
 # Headers set by the view itself; the middleware adds the rest to every answer.
 _KEPT_HEADERS = ("Content-Type", "Link", "API-Version", "Content-Language")
+
+
+_recent: dict[str, tuple[float, int]] = {}
+
+
+def version(name: str, fetch: Callable[[], int | None]) -> int | None:
+    """``fetch()``, the version of the data a shared answer shows, remembered in this
+    process for ``SHARED_DELAY_MS``: for that long after a change an anonymous visitor
+    may still get the answer from before it. That saves the one query of a shared
+    answer, and while changes come quickly (supports pouring in) each process renders
+    a page at most once per interval instead of after every change. Residents and
+    staff never get shared answers, so they always see their own change at once.
+    ``None`` (nothing to share) is not remembered."""
+    delay = settings.SHARED_DELAY_MS / 1000
+    if delay > 0:
+        seen = _recent.get(name)
+        if seen is not None and time.monotonic() - seen[0] < delay:
+            return seen[1]
+    number = fetch()
+    if number is not None and delay > 0:
+        _recent[name] = (time.monotonic(), number)
+    return number
+
+
+def forget() -> None:
+    """Forget every remembered version and stored answer of this process (tests)."""
+    _recent.clear()
+    caches[CACHE].clear()
 
 
 def csrf_placeholder() -> str:

@@ -208,7 +208,7 @@ def list_ideas(request: HttpRequest, response: HttpResponse, id: UUID, params: Q
     """Visible ideas, newest first or with the most support first; without authors."""
 
     def key():  # anonymous callers share one answer per page until the process changes
-        version = queries.shown_version(id)
+        version = shared.version(str(id), lambda: queries.shown_version(id))
         return None if version is None else ("api-ideas", id, version)
 
     def render():

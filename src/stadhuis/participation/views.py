@@ -73,7 +73,7 @@ def process_detail(request, process_id):
     rendered = {}
 
     def key():
-        version = queries.shown_version(process_id)
+        version = shared.version(str(process_id), lambda: queries.shown_version(process_id))
         return None if version is None else ("process", process_id, version)
 
     def render():
