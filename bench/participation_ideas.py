@@ -36,6 +36,13 @@ filters has a median <= 30 ms at 16 concurrent clients.
        api-next        pages 2 to 6 of both, from the ``next`` links
 
    ``page-next`` is skipped when the page has no link to a next page.
+
+   With ``--churn R,...`` (part ``churn``) the anonymous scenarios page-new,
+   page-support and api-new run once more at ``--connections`` for each rate R while a
+   thread in this process supports ideas at R per second through the services
+   (``idea_support``, or ``idea_unsupport`` when that resident already supports it),
+   as 50 eligible residents, on the 200 most supported ideas: each change outdates the
+   shared answers of the process (``core.shared``), as a busy support campaign would.
 4. Counts SQL queries per request of each scenario and the CPU it costs (Python in this
    process through Django's test client, and the PostgreSQL backend serving it), and
    profiles (cProfile) one scenario (``--profile NAME``).
@@ -63,7 +70,9 @@ import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
+import types
 import urllib.request
 from pathlib import Path
 
@@ -71,7 +80,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from log_append import _psql, drop_database
 
 import cases
-from cases import migrate, session_cookie, setup_django, start_server, stop_server
+from cases import (
+    CpuMeter,
+    check_once,
+    migrate,
+    report,
+    session_cookie,
+    setup_django,
+    start_server,
+    stop_server,
+)
+from cases import wrk as run_wrk
 from dossier import _backend_cpu_ms, _client, _valid_bsns, describe, load, load_runs
 
 TARGET = "median <= 30 ms (16 connections)"
@@ -347,6 +366,96 @@ def bench_resident():
     return resident
 
 
+CHURN_SCENARIOS = ("page-new", "page-support", "api-new")
+
+
+class Churn(threading.Thread):
+    """Supports (or withdraws support) at ``rate`` per second through the services."""
+
+    def __init__(self, process, rate: float) -> None:
+        super().__init__(daemon=True)
+        from stadhuis.accounts.models import Resident
+        from stadhuis.accounts.services import resident_actor, resident_login
+        from stadhuis.participation.models import Idea, Visibility
+
+        self.rate, self.done, self.stop = rate, 0, threading.Event()
+        self.actors = []
+        for n, bsn in enumerate(_valid_bsns(500)):
+            if n == 50:
+                break
+            resident = resident_login(bsn=bsn, display_name=f"Churn {n}").resident
+            Resident.objects.filter(pk=resident.pk).update(
+                postcode="1011AB", birth_date=dt.date(1980, 4, 1)
+            )
+            resident.refresh_from_db()
+            self.actors.append(resident_actor(resident))
+        self.ideas = list(
+            Idea.objects.filter(process=process, visibility=Visibility.PUBLISHED)
+            .select_related("process")
+            .order_by("-supports", "-id")[:200]
+        )
+
+    def run(self) -> None:
+        from django.db import connection
+
+        from stadhuis.core.errors import InvalidInput
+        from stadhuis.participation import services
+
+        rng = random.Random(5)
+        due = time.perf_counter()
+        try:
+            while not self.stop.is_set():
+                actor, idea = rng.choice(self.actors), rng.choice(self.ideas)
+                try:
+                    services.idea_support(actor=actor, idea=idea)
+                except InvalidInput:
+                    services.idea_unsupport(actor=actor, idea=idea)
+                self.done += 1
+                due += 1 / self.rate
+                self.stop.wait(max(0.0, due - time.perf_counter()))
+        finally:
+            connection.close()
+
+
+def churn_runs(server, db_url: str, port: int, specs: dict, work: Path, args, process):
+    """The anonymous scenarios at ``--connections`` while supports come in at each rate."""
+    rows = []
+    settings = types.SimpleNamespace(connections=args.connections, threads=args.threads)
+    for rate in (float(r) for r in args.churn.split(",") if float(r) > 0):
+        print(f"\nwrk -c{args.connections} -t{args.threads} while {rate:g} supports/s come in")
+        for name in CHURN_SCENARIOS:
+            spec = specs.get(name)
+            if spec is None:
+                continue
+            if check_once(port, spec) != "200":
+                raise SystemExit(f"{name} does not answer 200")
+            churn = Churn(process, rate)
+            churn.start()
+            run_wrk(port, spec, work, settings, args.warmup)
+            before = load()
+            meter = CpuMeter(server, db_url)
+            meter.start()
+            made = churn.done
+            started = time.perf_counter()
+            result = run_wrk(port, spec, work, settings, args.duration)
+            seconds = time.perf_counter() - started
+            cpu = meter.stop()
+            churn.stop.set()
+            churn.join()
+            row = report(f"{name}+{rate:g}/s", result, cpu)
+            supports = churn.done - made
+            print(f"{'':<17} supports made meanwhile: {supports} ({supports / seconds:.1f}/s)")
+            row.update(
+                connections=args.connections,
+                churn=rate,
+                supports=supports,
+                load_before=before,
+                load_after=load(),
+            )
+            rows.append(row)
+    return rows
+
+
 def sizes(db_url: str) -> dict[str, int]:
     sql = (
         "SELECT (SELECT count(*) FROM participation_idea), "
@@ -563,6 +672,8 @@ def run(args) -> int:
         results: dict = {"pages": []}
         if "load" in args.parts:
             results["pages"] = load_runs(server, db_url, args.port, specs, work, args)
+        if "churn" in args.parts and args.churn:
+            results["pages"] += churn_runs(server, db_url, args.port, specs, work, args, process)
         stop_server(server)
         server = None
         if "queries" in args.parts:
@@ -607,8 +718,11 @@ def main() -> int:
     parser.add_argument("--gthreads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--worker-connections", type=int, default=0)
     parser.add_argument(
-        "--parts", default="load,queries", help="load (wrk), queries (counts and CPU)"
+        "--parts",
+        default="load,churn,queries",
+        help="load (wrk), churn (wrk while supports come in), queries (counts and CPU)",
     )
+    parser.add_argument("--churn", default="5,50", help="supports per second during the churn runs")
     parser.add_argument("--profile", default="", help="profile this scenario (cProfile)")
     parser.add_argument(
         "--cpu-rounds", type=int, default=20, help="requests per scenario for the CPU figures"
