@@ -442,7 +442,9 @@ def churn_runs(server, db_url: str, port: int, specs: dict, work: Path, args, pr
             cpu = meter.stop()
             churn.stop.set()
             churn.join()
-            row = report(f"{name}+{rate:g}/s", result, cpu)
+            print(f"{'':<17} {name} while {rate:g} supports/s come in:")
+            row = report(name, result, cpu)
+            row["scenario"] = f"{name}+{rate:g}/s"
             supports = churn.done - made
             print(f"{'':<17} supports made meanwhile: {supports} ({supports / seconds:.1f}/s)")
             row.update(
