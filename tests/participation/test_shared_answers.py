@@ -234,3 +234,28 @@ def test_with_a_delay_anonymous_visitors_may_lag_a_moment_and_residents_never(
     assert "1 keer gesteund" in _page(resident_client, process)  # the resident: at once
     clock["now"] += 0.6
     assert "1 keer gesteund" in _page(Client(), process)  # after it: as it is
+
+
+def test_while_one_visitor_renders_the_new_page_the_others_get_the_one_before(
+    client, make_process, me, monkeypatch
+):
+    """After a change only one thread renders the page again; a visitor who comes in
+    meanwhile gets the copy from before the change instead of rendering it as well."""
+    from stadhuis.participation import views
+
+    process = make_process()
+    idea = _idea(me, process)
+    assert "0 keer gesteund" in _page(client, process)
+    services.idea_support(actor=me, idea=idea)
+    render = views._process_page
+    meanwhile = []
+
+    def render_while_another_visitor_comes(request, process_id):
+        if not meanwhile:
+            meanwhile.append(_page(Client(), process))  # arrives during this rendering
+        return render(request, process_id)
+
+    monkeypatch.setattr(views, "_process_page", render_while_another_visitor_comes)
+    assert "1 keer gesteund" in _page(Client(), process)
+    assert "0 keer gesteund" in meanwhile[0]  # the copy from before, not a second rendering
+    assert "1 keer gesteund" in _page(Client(), process)  # and after it: the new one

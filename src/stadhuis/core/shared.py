@@ -1,12 +1,14 @@
 """Shared answers: one rendering of a public page or list, served to every anonymous
-visitor until what it shows changes (or, for at most ``SHARED_DELAY_MS``, a moment
-after: see ``version``).
+visitor until what it shows changes.
 
 Only for answers that hold no personal data and are the same for every visitor who
 is not logged in (a process's idea list, say). The caller names the version of the
-data in the key (``ProcessVersion``): a change bumps it in the same transaction, so
-a server process never serves a copy older than the database, and no shared cache is
-needed; each process keeps its own copies in the ``shared`` cache (local memory).
+data (``ProcessVersion``), which a change raises in its own transaction; each server
+process keeps its copies in the ``shared`` cache (local memory), so no cache server
+is needed. A copy made before a change is served only for a moment after it: while
+the process still remembers the old number (``version``, at most
+``SHARED_DELAY_MS``), and to the visitors who arrive while one thread renders the
+new page (``answer``).
 
 What differs per visitor is put back on every answer: the CSRF token of the
 language switch is rendered as a placeholder and replaced by the visitor's own.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,6 +74,7 @@ def csrf_placeholder() -> str:
 
 @dataclass(frozen=True)
 class _Copy:
+    version: int
     body: bytes
     headers: tuple[tuple[str, str], ...]
     until: dt.datetime | None
@@ -94,32 +98,68 @@ def _shareable(request: HttpRequest) -> bool:
     )
 
 
+_rendering: set[str] = set()
+_rendering_lock = threading.Lock()
+
+
+def _begin(cache_key: str) -> bool:
+    """Whether this thread may render ``cache_key``: no other thread of this process is."""
+    with _rendering_lock:
+        if cache_key in _rendering:
+            return False
+        _rendering.add(cache_key)
+        return True
+
+
+def _end(cache_key: str) -> None:
+    with _rendering_lock:
+        _rendering.discard(cache_key)
+
+
 def answer(
     request: HttpRequest,
-    key: Callable[[], tuple | None],
+    key: Callable[[], tuple[tuple, int] | None],
     render: Callable[[], HttpResponse],
     *,
     until: Callable[[dt.datetime], dt.datetime | None] = lambda started: None,
 ) -> HttpResponse:
-    """The stored copy for ``key()`` (with the path, query and language), or
-    ``render()``, stored when it may be shared. ``key`` is asked only for an anonymous
-    visitor and names the version of the data; ``None`` means: do not share this one.
+    """The stored copy for ``key()``, or ``render()``, stored when it may be shared.
+
+    ``key`` is asked only for an anonymous visitor: what is shown (with the address,
+    host and language added here) and the version of its data; ``None``: do not share.
+    After a change one thread renders the page again; the others meanwhile get the copy
+    from before it (a few milliseconds more delay), instead of all rendering at once.
     ``until(started)`` is asked after rendering, with the moment rendering began: the
     first moment after it at which the rendering may stop being right whatever the
     data (``None``: not before the data changes). Counted from the start, a boundary
-    passed while rendering ends the copy at once instead of one boundary later."""
+    passed while rendering ends the copy at once instead of one boundary later; a copy
+    past its ``until`` is never served."""
     if not _shareable(request):
         return render()
-    version = key()
-    if version is None:
+    found = key()
+    if found is None:
         return render()
+    what, number = found
     # the host and scheme too: pages hold absolute links (the next page's cursor)
-    name = "|".join(map(str, (*version, request.LANGUAGE_CODE, request.build_absolute_uri())))
+    name = "|".join(map(str, (*what, request.LANGUAGE_CODE, request.build_absolute_uri())))
     cache_key = hashlib.sha256(name.encode()).hexdigest()
     cache = caches[CACHE]
     copy = cache.get(cache_key)
-    if copy is not None and (copy.until is None or timezone.now() < copy.until):
+    if copy is not None and copy.until is not None and timezone.now() >= copy.until:
+        copy = None
+    if copy is not None and copy.version >= number:
         return copy.answer(request)
+    if not _begin(cache_key):
+        if copy is not None:
+            return copy.answer(request)
+        return _rendered(request, render, until, None)
+    try:
+        return _rendered(request, render, until, (cache_key, number))
+    finally:
+        _end(cache_key)
+
+
+def _rendered(request, render, until, store: tuple[str, int] | None) -> HttpResponse:
     started = timezone.now()
     request.shared_answer = True  # the layout renders the CSRF placeholder
     try:
@@ -128,14 +168,21 @@ def answer(
         request.shared_answer = False  # an error page renders the visitor's own token
     body = response.content if not response.streaming else b""
     placeholder = csrf_placeholder().encode()
-    if response.status_code == 200 and not response.streaming and not len(get_messages(request)):
+    if (
+        store is not None
+        and response.status_code == 200
+        and not response.streaming
+        and not len(get_messages(request))
+    ):
+        cache_key, number = store
         copy = _Copy(
+            version=number,
             body=body,
             headers=tuple((h, response[h]) for h in _KEPT_HEADERS if h in response),
             until=until(started),
             has_form=placeholder in body,
         )
-        cache.set(cache_key, copy)
+        caches[CACHE].set(cache_key, copy)
         return copy.answer(request)
     if placeholder in body:  # not stored: give this visitor their own token
         response.content = body.replace(placeholder, get_token(request).encode())

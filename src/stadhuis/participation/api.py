@@ -209,7 +209,7 @@ def list_ideas(request: HttpRequest, response: HttpResponse, id: UUID, params: Q
 
     def key():  # anonymous callers share one answer per page until the process changes
         version = shared.version(str(id), lambda: queries.shown_version(id))
-        return None if version is None else ("api-ideas", id, version)
+        return None if version is None else (("api-ideas", id), version)
 
     def render():
         from stadhuis.api.api import api  # the API imports this module

@@ -74,7 +74,7 @@ def process_detail(request, process_id):
 
     def key():
         version = shared.version(str(process_id), lambda: queries.shown_version(process_id))
-        return None if version is None else ("process", process_id, version)
+        return None if version is None else (("process", process_id), version)
 
     def render():
         response, rendered["process"] = _process_page(request, process_id)
