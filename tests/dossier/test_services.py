@@ -226,6 +226,31 @@ def test_export_matches_its_schema_and_is_logged(catalogue, me, other):
     ).exists()
 
 
+@pytest.mark.parametrize(
+    "moment",
+    [
+        dt.datetime(2026, 12, 1, 9, 30, 5, 0, tzinfo=dt.UTC),  # no fraction at all
+        dt.datetime(2026, 12, 1, 9, 30, 5, 999_999, tzinfo=dt.UTC),  # cut off, not rounded
+        dt.datetime(2026, 12, 1, 9, 30, 5, 500, tzinfo=dt.UTC),  # below a millisecond
+        dt.datetime(2026, 3, 29, 1, 59, 59, 1000, tzinfo=dt.UTC),  # summer time begins
+        dt.datetime(1999, 12, 31, 23, 59, 59, 123_456, tzinfo=dt.UTC),  # a new year at home
+    ],
+)
+def test_log_times_in_the_export_read_as_the_encoder_writes_them(
+    catalogue, me, moment, monkeypatch
+):
+    """On PostgreSQL the database writes the log's times as text for the JSON; it must
+    be the very text DjangoJSONEncoder writes for the datetime (SQLite: the encoder)."""
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    _report(me)
+    monkeypatch.undo()
+    entries = json.loads(export.to_json(export.build(me.subject)))["processingLog"]
+    expected = DjangoJSONEncoder().default(moment.astimezone(dt.UTC))
+    assert expected in {e["occurredAt"] for e in entries}  # the report's entries
+
+
 def test_only_the_resident_sees_their_dossier(make_staff):
     with pytest.raises(NotAllowed):
         services.dossier_export(actor=staff_actor(make_staff("privacy_officer")))
