@@ -81,8 +81,8 @@ def resident_client(client, resident):
 
 @pytest.fixture(autouse=True)
 def _no_shared_answers_across_tests():
-    """Shared answers (core.shared) are keyed by a version that starts again in every
-    test's database: a copy from an earlier test must not answer in this one."""
+    """Shared answers (core.shared) hold a version that starts again in every test's
+    database: a copy from an earlier test must not answer in this one."""
     from stadhuis.core import shared
 
     shared.forget()

@@ -171,8 +171,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 # Local memory in each server process. "shared" keeps renderings of public pages for
-# anonymous visitors (stadhuis.core.shared); they are keyed by a version in the
-# database, so no copy outlives a change and no cache server is needed.
+# anonymous visitors (stadhuis.core.shared); they are outdated by a version in the
+# database, so no copy outlives a change by more than SHARED_DELAY_MS and no cache
+# server is needed.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "shared": {

@@ -259,3 +259,82 @@ def test_while_one_visitor_renders_the_new_page_the_others_get_the_one_before(
     assert "1 keer gesteund" in _page(Client(), process)
     assert "0 keer gesteund" in meanwhile[0]  # the copy from before, not a second rendering
     assert "1 keer gesteund" in _page(Client(), process)  # and after it: the new one
+
+
+def test_a_failed_rendering_lets_the_next_visitor_render_again(make_process, me, monkeypatch):
+    from stadhuis.participation import views
+
+    process = make_process()
+    idea = _idea(me, process)
+    assert "0 keer gesteund" in _page(Client(), process)
+    services.idea_support(actor=me, idea=idea)
+    render, failed = views._process_page, []
+
+    def fails_once(request, process_id):
+        if not failed:
+            failed.append(True)
+            raise RuntimeError("the database went away for a moment")
+        return render(request, process_id)
+
+    monkeypatch.setattr(views, "_process_page", fails_once)
+    assert Client(raise_request_exception=False).get(_url(process)).status_code == 500
+    assert "1 keer gesteund" in _page(Client(), process)  # not the old copy for good
+
+
+def test_a_first_visitor_during_the_very_first_rendering_gets_a_page_too(
+    make_process, me, monkeypatch
+):
+    from stadhuis.participation import views
+
+    process = make_process()
+    _idea(me, process)
+    render, meanwhile = views._process_page, []
+
+    def render_while_another_visitor_comes(request, process_id):
+        if not meanwhile:
+            meanwhile.append(None)
+            meanwhile[0] = _page(Client(), process)  # no copy yet: rendered for them
+        return render(request, process_id)
+
+    monkeypatch.setattr(views, "_process_page", render_while_another_visitor_comes)
+    assert "Meer bomen" in _page(Client(), process) and "Meer bomen" in meanwhile[0]
+
+
+def test_a_copy_is_never_stored_over_a_newer_one_nor_a_version_remembered_backwards(
+    settings, monkeypatch
+):
+    """Two threads of one process: one still holding the number from before a change
+    finishes its rendering after one with the new number did."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from stadhuis.core import shared as shared_module
+
+    def request():
+        made = RequestFactory().get("/lijst")
+        made.user, made.LANGUAGE_CODE = AnonymousUser(), "nl"
+        return made
+
+    def answer(number, text):
+        return shared_module.answer(
+            request(), lambda: (("lijst",), number), lambda: HttpResponse(text)
+        )
+
+    assert answer(6, "nieuw").content == b"nieuw"
+    assert answer(5, "oud").content == b"nieuw"  # a newer copy serves an older number
+    shared_module.forget()
+    assert answer(5, "oud").content == b"oud"
+    assert answer(6, "nieuw").content == b"nieuw"
+    # a rendering under 5, begun before the copy of 6 was stored, finishes now
+    late = request()
+    store = (shared_module._cache_key(late, ("lijst",)), 5)
+    shared_module._rendered(late, lambda: HttpResponse(b"laat"), lambda started: None, store)
+    assert answer(6, "nog eens").content == b"nieuw"  # the copy of 6 stayed
+
+    settings.SHARED_DELAY_MS = 1000
+    assert shared_module.version("p", lambda: 6) == 6
+    monkeypatch.setattr(shared_module.time, "monotonic", lambda: 10**9)  # later: ask again
+    assert shared_module.version("p", lambda: 5) == 5  # a slow read from before the change
+    monkeypatch.undo()
+    assert shared_module._recent["p"][1] == 6  # is not remembered over the newer one

@@ -38,7 +38,9 @@ CACHE = "shared"
 _KEPT_HEADERS = ("Content-Type", "Link", "API-Version", "Content-Language")
 
 
-_recent: dict[str, tuple[float, int]] = {}
+_recent: dict[str, tuple[float, int]] = {}  # version() remembers numbers here
+_rendering: set[str] = set()  # the keys a thread of this process is rendering now
+_rendering_lock = threading.Lock()
 
 
 def version(name: str, fetch: Callable[[], int | None]) -> int | None:
@@ -56,7 +58,10 @@ def version(name: str, fetch: Callable[[], int | None]) -> int | None:
             return seen[1]
     number = fetch()
     if number is not None and delay > 0:
-        _recent[name] = (time.monotonic(), number)
+        seen = _recent.get(name)
+        # a slower thread's read from before the last change must not put it back
+        if seen is None or seen[1] <= number:
+            _recent[name] = (time.monotonic(), number)
     return number
 
 
@@ -64,6 +69,8 @@ def forget() -> None:
     """Forget every remembered version and stored answer of this process (tests)."""
     _recent.clear()
     caches[CACHE].clear()
+    with _rendering_lock:
+        _rendering.clear()
 
 
 def csrf_placeholder() -> str:
@@ -96,10 +103,6 @@ def _shareable(request: HttpRequest) -> bool:
         and not request.user.is_authenticated
         and not len(get_messages(request))
     )
-
-
-_rendering: set[str] = set()
-_rendering_lock = threading.Lock()
 
 
 def _begin(cache_key: str) -> bool:
@@ -140,9 +143,7 @@ def answer(
     if found is None:
         return render()
     what, number = found
-    # the host and scheme too: pages hold absolute links (the next page's cursor)
-    name = "|".join(map(str, (*what, request.LANGUAGE_CODE, request.build_absolute_uri())))
-    cache_key = hashlib.sha256(name.encode()).hexdigest()
+    cache_key = _cache_key(request, what)
     cache = caches[CACHE]
     copy = cache.get(cache_key)
     if copy is not None and copy.until is not None and timezone.now() >= copy.until:
@@ -157,6 +158,12 @@ def answer(
         return _rendered(request, render, until, (cache_key, number))
     finally:
         _end(cache_key)
+
+
+def _cache_key(request: HttpRequest, what: tuple) -> str:
+    # the host and scheme too: pages hold absolute links (the next page's cursor)
+    name = "|".join(map(str, (*what, request.LANGUAGE_CODE, request.build_absolute_uri())))
+    return hashlib.sha256(name.encode()).hexdigest()
 
 
 def _rendered(request, render, until, store: tuple[str, int] | None) -> HttpResponse:
@@ -182,7 +189,9 @@ def _rendered(request, render, until, store: tuple[str, int] | None) -> HttpResp
             until=until(started),
             has_form=placeholder in body,
         )
-        caches[CACHE].set(cache_key, copy)
+        stored = caches[CACHE].get(cache_key)
+        if stored is None or stored.version <= number:  # never over a newer copy
+            caches[CACHE].set(cache_key, copy)
         return copy.answer(request)
     if placeholder in body:  # not stored: give this visitor their own token
         response.content = body.replace(placeholder, get_token(request).encode())

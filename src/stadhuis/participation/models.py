@@ -115,8 +115,9 @@ class ProcessVersion(models.Model):
     """Goes up by one whenever what the public sees of a process changes: its fields,
     phases, ideas and their support, projects, or the published count.
 
-    Shared answers (``core.shared``) are keyed by it, so every server process knows at
-    once that its copy is outdated, with no shared cache. A row of its own, never a
+    Shared answers (``core.shared``) hold the number they were rendered under, so every
+    server process learns that its copy is outdated (within ``SHARED_DELAY_MS``) with
+    no shared cache. A row of its own, never a
     column of ``Process``: saving a process (the admin) writes all of its columns and
     would put back a number that was already used.
     """
