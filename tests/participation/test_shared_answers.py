@@ -338,3 +338,14 @@ def test_a_copy_is_never_stored_over_a_newer_one_nor_a_version_remembered_backwa
     assert shared_module.version("p", lambda: 5) == 5  # a slow read from before the change
     monkeypatch.undo()
     assert shared_module._recent["p"][1] == 6  # is not remembered over the newer one
+
+
+def test_a_pabulib_import_reaches_the_next_visitor(client, budget, admin, make_process):
+    from stadhuis.participation import counting, tally
+
+    process, _projects = budget
+    text = counting.write_text(tally.election_for(process))
+    empty = make_process("budget", phase="results", title="Ingelezen")
+    assert "Speeltuin" not in _page(client, empty)
+    services.budget_import_pabulib(actor=admin, process=empty, text=text)
+    assert "Speeltuin" in _page(Client(), empty)  # the imported projects
