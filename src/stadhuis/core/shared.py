@@ -35,7 +35,7 @@ from django.utils.crypto import salted_hmac
 
 CACHE = "shared"
 # Headers set by the view itself; the middleware adds the rest to every answer.
-_KEPT_HEADERS = ("Content-Type", "Link", "API-Version", "Content-Language")
+_KEPT_HEADERS = ("Content-Type", "Link")
 
 
 _recent: dict[str, tuple[float, int]] = {}  # version() remembers numbers here

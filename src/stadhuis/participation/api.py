@@ -207,17 +207,12 @@ class IdeaParams(CursorParams):
 def list_ideas(request: HttpRequest, response: HttpResponse, id: UUID, params: Query[IdeaParams]):
     """Visible ideas, newest first or with the most support first; without authors."""
 
-    def key():  # anonymous callers share one answer per page until the process changes
-        version = shared.version(str(id), lambda: queries.shown_version(id))
-        return None if version is None else (("api-ideas", id), version)
-
     def render():
         from stadhuis.api.api import api  # the API imports this module
 
-        process = _process(id)
-        keys = ("-supports", "-id") if params.sort == "support" else ("-created_at", "-id")
-        ideas = queries.public_ideas(process)
-        page = paginate(request, ideas, params, keys=keys, response=response)
+        sort = "steun" if params.sort == "support" else "nieuw"
+        ideas = queries.public_ideas(_process(id), sort=sort)
+        page = paginate(request, ideas, params, keys=queries.IDEA_SORTS[sort], response=response)
         out = IdeaPage.model_validate(
             {"results": [_idea_out(i) for i in page.results], "next": page.next}
         )
@@ -226,7 +221,8 @@ def list_ideas(request: HttpRequest, response: HttpResponse, id: UUID, params: Q
             request, out.model_dump(by_alias=True), temporal_response=response
         )
 
-    return shared.answer(request, key, render)
+    # anonymous callers share one answer per page until the process changes
+    return shared.answer(request, lambda: queries.shared_key(id, "api-ideas"), render)
 
 
 @router.get(
@@ -483,7 +479,7 @@ def my_responses(request: HttpRequest, response: HttpResponse, params: Query[Cur
         request,
         response,
         params,
-        queries.my_responses(actor.subject).prefetch_related("answers__question"),
+        queries.my_responses(actor.subject, with_answers=True),
         part="api-antwoorden",
         keys=("-updated_at", "-id"),
     )

@@ -15,6 +15,7 @@ from django.db.models import Count as DbCount
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from stadhuis.core import shared
 from stadhuis.participation.models import (
     AbuseReport,
     Answer,
@@ -81,10 +82,17 @@ def shown_version(public_id) -> int | None:
             f"SELECT v.number, p.kind FROM {ProcessVersion._meta.db_table} v"  # noqa: S608
             f" JOIN {Process._meta.db_table} p ON p.id = v.process_id"
             " WHERE p.public_id = %s AND p.is_published",
-            [public_id.hex if connection.vendor == "sqlite" else public_id],
+            [Process._meta.get_field("public_id").get_db_prep_value(public_id, connection)],
         )
         row = cursor.fetchone()
     return row[0] if row is not None and row[1] in SHARED_KINDS else None
+
+
+def shared_key(public_id, what: str) -> tuple[tuple, int] | None:
+    """The key of a shared answer (``core.shared``) about this process: ``what`` it
+    shows, and the version of its data as this server process remembers it."""
+    number = shared.version(str(public_id), lambda: shown_version(public_id))
+    return None if number is None else ((what, public_id), number)
 
 
 def staff_processes() -> QuerySet[Process]:
@@ -339,12 +347,13 @@ def my_votes(subject: str) -> QuerySet[VoterRollEntry]:
     )
 
 
-def my_responses(subject: str) -> QuerySet[Response]:
+def my_responses(subject: str, *, with_answers: bool = False) -> QuerySet[Response]:
     if not subject:
         return Response.objects.none()
-    return (
+    responses = (
         Response.objects.filter(subject=subject).select_related("process").order_by("-updated_at")
     )
+    return responses.prefetch_related("answers__question") if with_answers else responses
 
 
 def my_applications(subject: str) -> QuerySet[FundApplication]:

@@ -72,17 +72,13 @@ def process_detail(request, process_id):
     Anonymous visitors of a list share one rendering (``queries.SHARED_KINDS``)."""
     rendered = {}
 
-    def key():
-        version = shared.version(str(process_id), lambda: queries.shown_version(process_id))
-        return None if version is None else (("process", process_id), version)
-
     def render():
         response, rendered["process"] = _process_page(request, process_id)
         return response
 
     return shared.answer(
         request,
-        key,
+        lambda: queries.shared_key(process_id, "process"),
         render,
         until=lambda started: services.next_phase_change(rendered["process"], started),
     )
