@@ -36,6 +36,8 @@ def test_processes_and_ideas(client, make_process, me, django_assert_num_queries
     with django_assert_num_queries(1):  # the next anonymous caller shares the answer
         again = client.get(url)
     assert again.json() == page and again["Link"] == first["Link"]
+    for header in ("API-Version", "Content-Type", "Content-Language", "Cache-Control"):
+        assert again[header] == first[header]
     services.idea_submit(actor=me, process=process, title="Idee 3", body="Nieuw")
     assert client.get(url).json()["results"][0]["title"] == "Idee 3"  # and sees a new idea
 
