@@ -326,6 +326,16 @@ def start_server(db_url: str, work: Path, port: int, workers: int, threads: int,
     raise SystemExit(f"server did not start; see {work / 'server.log'}")
 
 
+def finish(server, args, pg_url: str, db: str) -> None:
+    """After a run: stop the server, and drop the database unless it is to be kept."""
+    if server is not None:
+        stop_server(server)
+    if args.keep or args.db:
+        print(f"kept database {db}: {pg_url}/{db}")
+    else:
+        drop_database(pg_url, db)
+
+
 def stop_server(proc) -> None:
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -523,12 +533,7 @@ def run(args) -> int:
             print("answers other than 200/201 or socket errors in:", ", ".join(bad))
         return 1 if bad else 0
     finally:
-        if server is not None:
-            stop_server(server)
-        if args.keep or args.db:
-            print(f"kept database {db}: {db_url}")
-        else:
-            drop_database(pg_url, db)
+        finish(server, args, pg_url, db)
 
 
 def main() -> int:

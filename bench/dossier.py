@@ -62,13 +62,14 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from log_append import ROOT, _psql, drop_database, print_machine
+from log_append import ROOT, _psql, print_machine
 
 import cases
 from cases import (
     CpuMeter,
     _server_env,
     check_once,
+    finish,
     generate,
     report,
     session_cookie,
@@ -527,12 +528,7 @@ def run(args) -> int:
             print("answers other than 200 or socket errors in:", ", ".join(bad))
         return 1 if bad else 0
     finally:
-        if server is not None:
-            stop_server(server)
-        if args.keep or args.db:
-            print(f"kept database {db}: {db_url}")
-        else:
-            drop_database(pg_url, db)
+        finish(server, args, pg_url, db)
 
 
 def main() -> int:
