@@ -104,6 +104,15 @@ def set_phase(process, current: str) -> None:
     process.__dict__.pop("phase_list", None)
 
 
+def published_count(process, admin, rule: str = "greedy"):
+    """Voting over: staff count the vote, the worker runs it, staff publish it."""
+    set_phase(process, "results")
+    count = services.count_request(actor=admin, process=process, rule=rule)
+    services.counts_run_due()
+    count.refresh_from_db()
+    return services.count_publish(actor=admin, count=count)
+
+
 @pytest.fixture
 def fund_case_types(admin):
     for spec in CASE_TYPES:

@@ -5,17 +5,13 @@ from django.urls import reverse
 from stadhuis.participation import services
 from tests.web.a11y import assert_tables_scroll_in_labelled_regions
 
-from .conftest import set_phase
+from .conftest import published_count, set_phase
 
 
 def test_budget_results_table_scrolls_in_its_own_labelled_box(budget, me, admin, client):
     process, (playground, _trees, benches) = budget
     services.ballot_cast(actor=me, process=process, choices={playground.code: 1, benches.code: 1})
-    set_phase(process, "results")
-    count = services.count_request(actor=admin, process=process, rule="greedy")
-    services.counts_run_due()
-    count.refresh_from_db()
-    services.count_publish(actor=admin, count=count)
+    published_count(process, admin)
     url = reverse("participation:results", kwargs={"process_id": process.public_id})
     html = client.get(url).content.decode()
     assert assert_tables_scroll_in_labelled_regions(html) == 1

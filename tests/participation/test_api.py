@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from stadhuis.participation import services
 
-from .conftest import set_phase
+from .conftest import published_count
 
 PROBLEM = "application/problem+json"
 BASE = "/api/v1/participation-processes"
@@ -56,11 +56,7 @@ def test_projects_and_results(client, budget, me, admin):
     projects = client.get(f"{BASE}/{process.public_id}/projects").json()["results"]
     assert {p["code"] for p in projects} == {playground.code, trees.code, benches.code}
     assert client.get(f"{BASE}/{process.public_id}/results").status_code == 404
-    set_phase(process, "results")
-    count = services.count_request(actor=admin, process=process, rule="greedy")
-    services.counts_run_due()
-    count.refresh_from_db()
-    services.count_publish(actor=admin, count=count)
+    count = published_count(process, admin)
     result = client.get(f"{BASE}/{process.public_id}/results").json()
     assert result["funded"] == count.funded and result["checksum"] == count.checksum
     assert {p["code"]: p["funded"] for p in result["projects"]}[playground.code] is True

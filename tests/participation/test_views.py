@@ -14,7 +14,7 @@ from stadhuis.accounts.models import Resident
 from stadhuis.participation import forms, services
 from stadhuis.participation.models import Ballot, Idea, Process, VoterRollEntry
 
-from .conftest import set_phase
+from .conftest import published_count, set_phase
 
 
 def _summary(response) -> list[str]:
@@ -239,7 +239,6 @@ def test_pages_in_english(resident_client, me, name):
 def test_query_budgets_of_the_budget_pages(
     resident_client, client, budget, me, make_resident, admin, django_assert_max_num_queries
 ):
-    from .conftest import set_phase
 
     process, projects = budget
     for bsn in ["123456782", "111111110", "555555550"]:
@@ -254,11 +253,7 @@ def test_query_budgets_of_the_budget_pages(
             ).status_code
             == 200
         )
-    set_phase(process, "results")
-    count = services.count_request(actor=admin, process=process, rule="greedy")
-    services.counts_run_due()
-    count.refresh_from_db()
-    services.count_publish(actor=admin, count=count)
+    published_count(process, admin)
     url = reverse("participation:results", kwargs={"process_id": process.public_id})
     client.logout()
     with django_assert_max_num_queries(6):  # process, phases, neighbourhoods, count, projects, roll
