@@ -239,7 +239,6 @@ def test_pages_in_english(resident_client, me, name):
 def test_query_budgets_of_the_budget_pages(
     resident_client, client, budget, me, make_resident, admin, django_assert_max_num_queries
 ):
-
     process, projects = budget
     for bsn in ["123456782", "111111110", "555555550"]:
         services.ballot_cast(
