@@ -523,8 +523,14 @@ def case_set_status(
     explanation: str = "",
     result_code: str | None = None,
 ) -> Case:
-    """Move a case along a transition its type allows; a final status needs a result."""
-    _require_handler(actor, case)
+    """Move a case along a transition its type allows; a final status needs a result.
+
+    The privacy officer may move access requests too: answering one from the dossier
+    (``dossier.services.access_request_answer``) finishes the case."""
+    if case.case_type.kind == CaseKind.ACCESS_REQUEST:
+        _require_handler_or_privacy(actor, case)
+    else:
+        _require_handler(actor, case)
     if case.version != expected_version:  # judge the request against what the actor saw
         raise _conflict()
     if not case.is_open:
@@ -978,16 +984,26 @@ def cases_retention_apply(*, now: dt.datetime | None = None, batch: int = 200) -
 
 # --- Documents the city makes -------------------------------------------------------------
 
-GENERATED_TYPES = {"application/json": "json", "text/plain": "txt"}
+# Our own renderings only (HTML from our templates, escaped), never an upload; a download
+# is always an attachment with a sandboxing CSP (views_resident.document_download).
+GENERATED_TYPES = {"application/json": "json", "text/plain": "txt", "text/html": "html"}
 
 
 def case_attach_generated(
-    *, actor: Actor, case: Case, name: str, content_type: str, data: bytes, once: bool = False
+    *,
+    actor: Actor,
+    case: Case,
+    name: str,
+    content_type: str,
+    data: bytes,
+    once: bool = False,
+    notify: bool = True,
 ) -> CaseDocument:
     """A handler adds a document the system generated (say, the answer to an access
     request, made from the dossier), and the resident gets an e-mail that it is there.
-    Not an upload: only our own JSON or text. With ``once``, a second document of the
-    same name is refused."""
+    Not an upload: only our own JSON, text or HTML. With ``once``, a second document of
+    the same name is refused. ``notify=False`` when the caller tells the resident in
+    another way in the same transaction (a status change that sends its own e-mail)."""
     _require_handler_or_privacy(actor, case)
     extension = GENERATED_TYPES.get(content_type)
     if extension is None:
@@ -1005,7 +1021,8 @@ def case_attach_generated(
     with transaction.atomic():
         document = _store_document(case, actor, upload)
         _log(actor, case, Action.UPDATE, "document")
-        _queue(case, f"document:{document.public_id}", _("Een document bij uw zaak %(ref)s"))
+        if notify:
+            _queue(case, f"document:{document.public_id}", _("Een document bij uw zaak %(ref)s"))
     return document
 
 
