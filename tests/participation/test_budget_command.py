@@ -53,6 +53,22 @@ def test_explain_gives_a_sentence_per_project(small):
     assert lines[1].startswith("- b\t")
 
 
+def test_a_project_funded_in_part_is_listed_last_and_explained(tmp_path):
+    """With Amsterdam's "Partially fund one additional project" the 3 euros left after a
+    goes to b (c does not fit either): it is funded (listed), and --explain says how much."""
+    from django.utils import translation
+
+    path = tmp_path / "partial.pb"
+    text = SMALL.replace("budget;10", "budget;9").replace(
+        "rule;greedy", "rule;greedy\nleftover_budget;Partially fund one additional project"
+    )
+    path.write_text(text, encoding="utf-8")
+    assert run("count", str(path)) == "a\nb\n"
+    with translation.override("nl"):
+        lines = run("count", str(path), "--explain").splitlines()
+    assert lines[1].startswith("+ b\tGedeeltelijk betaald: 3 van 5 euro.")
+
+
 @needs_data
 def test_counts_a_real_election():
     path = str(DATA / "Poland_Swiecie_2023.pb")

@@ -116,9 +116,26 @@ def test_greedy_agrees_with_pabutools_on_real_files_without_caps(name):
 
     election = parsed(name)
     assert not election.caps
+    assert not election.leftover_partial
     instance, profile = parse_pabulib(str(DATA / name))
     theirs = greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat)
     assert set(count(election, "greedy").funded) == names(theirs, election)
+
+
+@needs_data
+@pytest.mark.parametrize("name", ["Netherlands_Amsterdam_417.pb", "Netherlands_Amsterdam_621.pb"])
+def test_partial_funding_adds_one_project_to_pabutools_greedy(name):
+    """pabutools does not fund in part (a project is in or out): it gives the plain
+    greedy outcome. Ours is that plus the project that gets the money left."""
+    from pabutools.election import parse_pabulib
+
+    election = parsed(name)
+    assert election.leftover_partial and not election.caps
+    instance, profile = parse_pabulib(str(DATA / name))
+    theirs = names(greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat), election)
+    outcome = count(election, "greedy")
+    assert len(outcome.partial) == 1
+    assert set(outcome.funded) - set(outcome.partial) == theirs
 
 
 def test_src_never_imports_pabutools():

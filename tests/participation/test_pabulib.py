@@ -13,6 +13,7 @@ from stadhuis.participation.counting import (
     PabulibError,
     Project,
     Voter,
+    ballot_problems,
     parse_text,
     write_text,
 )
@@ -92,6 +93,29 @@ def test_points_are_read_for_cumulative_ballots():
         (("VOTES\n", "PROJECTS\n"), 12, "section PROJECTS appears twice"),
         (("project_id;cost", "project;cost"), 9, "column 'project_id' is missing"),
         (("META\n", ""), 1, "expected a section name"),
+        (("min_length;1", "min_length;een"), 6, "min_length is not a number: 'een'"),
+        (("min_length;1", "min_length;1.5"), 6, "min_length is not a whole number: '1.5'"),
+        (("max_length;2", "max_length;-2"), 7, "max_length is negative"),
+        (("max_length;2", "max_length;2\nmax_sum_cost;duur"), 8, "max_sum_cost is not a number"),
+        (("max_length;2", "max_length;2\nmin_project_cost;-5"), 8, "min_project_cost is negative"),
+        (
+            ("max_length;2", "max_length;2\nmax_length_per_category;1,x"),
+            8,
+            "max_length_per_category is not a number: 'x'",
+        ),
+        (
+            ("max_length;2", "max_length;2\nmax_sum_cost_per_category;500,600"),
+            8,
+            "max_sum_cost_per_category has 2 values, but the categories key names 0",
+        ),
+        (
+            (
+                "max_length;2",
+                "max_length;2\ncategories;Groen,Spelen\nmin_length_per_category;1,2,3",
+            ),
+            9,
+            "min_length_per_category has 3 values, but the categories key names 2",
+        ),
     ],
 )
 def test_bad_input_names_the_line(change, line, message):
@@ -157,3 +181,23 @@ def elections(draw) -> Election:
 @given(elections())
 def test_write_then_parse_gives_the_same_election(e):
     assert parse_text(write_text(e)) == e
+
+
+def test_per_category_limits_are_kept_and_read():
+    text = SMALL.replace(
+        "max_length;2\n",
+        "max_length;2\ncategories;Groen,Spelen\nmax_length_per_category;1\n"
+        "max_sum_cost_per_category;1000,600\nmin_project_cost;400\n",
+    )
+    e = parse_text(text)
+    assert parse_text(write_text(e)) == e
+    assert e.category_limits == {
+        "max_length_per_category": {"Groen": 1, "Spelen": 1},
+        "max_sum_cost_per_category": {"Groen": 1000, "Spelen": 600},
+    }
+    assert e.min_project_cost == 400
+    # p1 is Groen and Spelen: 600 in each; with p2, Groen has two projects costing 1000.50
+    assert ballot_problems(e, ("p1",)) == []
+    assert ballot_problems(e, ("p1", "p2")) == ["category_too_many", "category_cost_too_high"]
+    # one value for every category may be given with or without the categories key
+    assert parse_text(SMALL.replace("max_length;2", "max_length;2\nmax_length_per_category;3"))

@@ -138,3 +138,40 @@ def test_neighbourhood_caps_reach_the_count(make_process, handler, admin, me, ma
     count.refresh_from_db()
     assert made["B"] not in count.funded and set(count.funded) == {made["A"], made["C"]}
     assert count.explanations[made["B"]]["reason"] == "cap_reached"
+
+
+def test_a_project_funded_in_part_is_stored_and_shown_with_its_amount(
+    budget, make_resident, me, admin, rf
+):
+    """Stadhuis's own processes have no leftover setting (docs/architecture.md), but an
+    outcome with a project funded in part must survive storing (JSON) and show its
+    amount: here the stored vote counted as if its META said Amsterdam's rule."""
+    import dataclasses
+    import json
+
+    from django.template.loader import render_to_string
+
+    from stadhuis.participation.models import Count
+
+    process, playground, trees, benches = _vote(budget, make_resident, me)
+    election = tally.election_for(process)
+    meta = {**election.meta, "leftover_budget": "Partially fund one additional project"}
+    outcome = counting.count(dataclasses.replace(election, meta=meta), "greedy")
+    # benches and trees cost 70,000 of the 100,000; the playground (40,000) gets 30,000
+    assert outcome.partial == {playground.code: 30_000}
+    stored = json.loads(
+        json.dumps({pid: tally._plain(e) for pid, e in outcome.explanations.items()})
+    )
+    count = Count(process=process, rule="greedy", funded=outcome.funded, explanations=stored)
+    rows = tally.explained_rows(process, count)
+    assert [r["project"] for r in rows] == [benches, trees, playground]
+    last = rows[-1]
+    assert (last["funded"], last["reason"], last["amount"]) == (True, "funded_partial", 30_000)
+    assert last["sentence"].startswith("Gedeeltelijk betaald: 30.000 van 40.000 euro.")
+    assert rows[0]["amount"] is None
+    html = render_to_string(
+        "participation/results.html",
+        {"process": process, "count": count, "rows": rows},
+        request=rf.get("/"),
+    )
+    assert html.count(">gedeeltelijk<") == 1 and html.count(">ja<") == 2

@@ -214,6 +214,8 @@ def explained_rows(process: Process, count: Count) -> list[dict]:
                 "reason": explanation.reason,
                 "sentence": counting.describe(explanation),
                 "payments": explanation.payments,
+                # paid from the budget when less than the cost (funded in part)
+                "amount": explanation.amount,
             }
         )
     rows.sort(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import rules
 from .explain import Outcome, PaymentGroup, ProjectExplanation, describe
-from .model import Election, Project, Voter, ballot_problems, format_number
+from .model import Election, Project, Voter, ballot_problems, format_number, project_problems
 from .pabulib import PabulibError, parse_file, parse_text, write_file, write_text
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "official_rule",
     "parse_file",
     "parse_text",
+    "project_problems",
     "write_file",
     "write_text",
 ]

@@ -16,6 +16,7 @@ from .model import Number
 # Why a project was (not) funded. Stable codes: the template and the API use them.
 FUNDED = "funded"
 FUNDED_LEFTOVER = "funded_leftover"  # greedy: in the pass that spends what the caps left
+FUNDED_PARTIAL = "funded_partial"  # greedy: gets the money left, less than its cost
 NO_MONEY_LEFT = "no_money_left"  # greedy: did not fit in the money left
 CAP_REACHED = "cap_reached"  # greedy: did not fit in its neighbourhood's/category's money
 STOPPED = "stopped"  # greedy without skipping, Phragmén: counting stopped earlier
@@ -26,6 +27,7 @@ SUPPORTERS_OUT_OF_MONEY = "supporters_out_of_money"  # Equal Shares: supporters'
 REASONS = (
     FUNDED,
     FUNDED_LEFTOVER,
+    FUNDED_PARTIAL,
     NO_MONEY_LEFT,
     CAP_REACHED,
     STOPPED,
@@ -53,7 +55,8 @@ class ProjectExplanation:
     """Why one project was or was not funded. Fields that do not apply to the rule are None.
 
     - greedy: ``rank`` (place in the vote order), ``money_left`` when its turn came,
-      and for capped groups ``group`` and ``group_money_left``;
+      for capped groups ``group`` and ``group_money_left``, and for a project funded
+      in part (``funded_partial``) ``amount``, what the budget pays of its cost;
     - Equal Shares: ``payments`` (who paid what), ``effective_votes`` (its votes
       counted as far as the supporters could still pay an equal share) and, for an
       unfunded project, ``supporters_money`` (what its supporters had left) at the
@@ -75,11 +78,13 @@ class ProjectExplanation:
     effective_votes: float | None = None
     supporters_money: float | None = None
     load: float | None = None
+    amount: Number | None = None  # paid from the budget, when less than the cost
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """The result of a count. ``funded`` is in funding order."""
+    """The result of a count. ``funded`` is in funding order and includes a project
+    funded in part (it is carried out; see ``partial`` for what the budget pays)."""
 
     rule: str
     funded: list[str]
@@ -87,6 +92,15 @@ class Outcome:
     budget: Number
     budget_used: Number
     details: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def partial(self) -> dict[str, Number]:
+        """Funded projects the budget pays only in part: id -> the amount it pays."""
+        return {
+            pid: e.amount
+            for pid, e in self.explanations.items()
+            if e.funded and e.amount is not None
+        }
 
 
 def _money(value: Number | float | None) -> str:
@@ -113,7 +127,17 @@ def describe(explanation: ProjectExplanation) -> str:
         "group_left": _money(e.group_money_left),
         "supporters_money": _money(e.supporters_money),
         "load": _money(e.load),
+        "amount": _money(e.amount),
     }
+    if e.reason == FUNDED_PARTIAL:
+        return (
+            _(
+                "Gedeeltelijk betaald: %(amount)s van %(cost)s euro. Plaats %(rank)s met "
+                "%(votes)s stemmen. Het paste niet meer helemaal; het geld dat over was, "
+                "gaat naar dit project."
+            )
+            % values
+        )
     if e.reason in (FUNDED, FUNDED_LEFTOVER):
         if e.payments:
             parts = [

@@ -24,6 +24,20 @@ VOTE_TYPES = (APPROVAL, KNAPSACK, CUMULATIVE, CHOOSE_ONE, ORDINAL, SCORING)
 
 Number = int | Fraction
 
+#: META keys with one whole number >= 0, and with one amount >= 0 (checked when parsing).
+WHOLE_KEYS = (
+    "min_length",
+    "max_length",
+    "min_sum_points",
+    "max_sum_points",
+    "min_project_score_threshold",
+)
+AMOUNT_KEYS = ("min_sum_cost", "max_sum_cost", "min_project_cost", "max_project_cost")
+#: Per-vote limits per category: one value for every category, or one per category in the
+#: order of the ``categories`` key. Whole numbers for the counts, amounts for the costs.
+CATEGORY_WHOLE_KEYS = ("min_length_per_category", "max_length_per_category")
+CATEGORY_AMOUNT_KEYS = ("min_sum_cost_per_category", "max_sum_cost_per_category")
+
 
 @dataclass(frozen=True)
 class Project:
@@ -139,6 +153,32 @@ class Election:
     def max_sum_points(self) -> int | None:
         return self._meta_int("max_sum_points")
 
+    def _meta_amount(self, key: str) -> Number | None:
+        raw = self.meta.get(key)
+        if raw is None or raw.strip() == "":
+            return None
+        return parse_number(raw)
+
+    @property
+    def min_sum_cost(self) -> Number | None:
+        """Per vote: the chosen projects cost at least this much together."""
+        return self._meta_amount("min_sum_cost")
+
+    @property
+    def max_sum_cost(self) -> Number | None:
+        """Per vote: the chosen projects cost at most this much together."""
+        return self._meta_amount("max_sum_cost")
+
+    @property
+    def min_project_cost(self) -> Number | None:
+        """A requirement on projects (not on ballots): none may cost less."""
+        return self._meta_amount("min_project_cost")
+
+    @property
+    def max_project_cost(self) -> Number | None:
+        """A requirement on projects (not on ballots): none may cost more."""
+        return self._meta_amount("max_project_cost")
+
     @property
     def score_threshold(self) -> int | None:
         """``min_project_score_threshold``: projects with fewer votes are not eligible
@@ -170,11 +210,7 @@ class Election:
             if len(names) != len(amounts):
                 # No names, or not as many as amounts: group names in the order the
                 # projects first mention them (our own writer always writes the names).
-                names = []
-                for project in self.projects.values():
-                    for group in project.groups(column):
-                        if group not in names:
-                            names.append(group)
+                names = _first_mentions(self.projects, column)
                 if len(names) != len(amounts):
                     continue
             result[column] = dict(zip(names, amounts, strict=True))
@@ -185,11 +221,71 @@ class Election:
         """How money left after the capped pass is spent (Amsterdam ``leftover_budget``)."""
         return self.meta.get("leftover_budget", "")
 
+    @property
+    def leftover_partial(self) -> bool:
+        """Amsterdam's "Partially fund one additional project with highest score": after
+        greedy, the money left goes to the best-placed project that did not fit."""
+        return "partially fund" in self.leftover.lower()
+
+    @cached_property
+    def category_names(self) -> tuple[str, ...]:
+        """The ``categories`` META key, else the categories in the order projects name them."""
+        names = [v.strip() for v in self.meta.get("categories", "").split(",") if v.strip()]
+        return tuple(names) if names else tuple(_first_mentions(self.projects, "category"))
+
+    @cached_property
+    def category_limits(self) -> dict[str, dict[str, Number]]:
+        """Per-vote limits per category that the META sets: key -> category -> bound.
+
+        Keys: ``min_length_per_category`` / ``max_length_per_category`` (how many of a
+        category's projects one vote may choose) and ``min_sum_cost_per_category`` /
+        ``max_sum_cost_per_category`` (what they may cost together). One value applies to
+        every category (the ``categories`` key and every category a project names); a
+        list gives one bound per name of ``categories``, in that order. Not to be
+        confused with ``caps`` (``budget_per_category``), which bind the rule.
+        """
+        result: dict[str, dict[str, Number]] = {}
+        for key in CATEGORY_WHOLE_KEYS + CATEGORY_AMOUNT_KEYS:
+            values = category_values(self.meta.get(key, ""))
+            if not values:
+                continue
+            if len(values) == 1:
+                names = list(self.category_names)
+                names += [n for n in _first_mentions(self.projects, "category") if n not in names]
+                result[key] = dict.fromkeys(names, values[0])
+                continue
+            names = [v.strip() for v in self.meta.get("categories", "").split(",") if v.strip()]
+            if len(names) != len(values):
+                raise ValueError(
+                    f"{key} has {len(values)} values, but categories names {len(names)}"
+                )
+            result[key] = dict(zip(names, values, strict=True))
+        return result
+
+    @cached_property
+    def project_categories(self) -> dict[str, tuple[str, ...]]:
+        """Project id -> its categories (split once, for checking many ballots)."""
+        return {pid: p.groups("category") for pid, p in self.projects.items()}
+
     # --- derived -------------------------------------------------------------------
 
     @cached_property
     def project_index(self) -> dict[str, int]:
         return {pid: i for i, pid in enumerate(self.projects)}
+
+
+def _first_mentions(projects: dict[str, Project], column: str) -> list[str]:
+    names: list[str] = []
+    for project in projects.values():
+        for group in project.groups(column):
+            if group not in names:
+                names.append(group)
+    return names
+
+
+def category_values(raw: str) -> list[Number]:
+    """The comma-separated numbers of a ``..._per_category`` META value ([] when empty)."""
+    return [parse_number(v) for v in raw.split(",")] if raw.strip() else []
 
 
 def parse_number(raw: str) -> Number:
@@ -220,16 +316,27 @@ def ballot_problems(
 ) -> list[str]:
     """What is wrong with a ballot under this election's rules; empty when it is valid.
 
-    Codes (the voting form turns them into text): ``unknown_project``, ``twice``,
-    ``too_few``, ``too_many``, ``over_budget`` (knapsack: the chosen projects cost more
-    than the budget), ``points_missing``, ``points_negative``, ``points_too_few``,
-    ``points_too_many`` (cumulative: ``min_sum_points``/``max_sum_points``).
-    ``choose-1`` allows exactly one project.
+    Codes (the voting form turns them into text), each at most once, in this order:
+    ``unknown_project``, ``twice``, ``too_few``, ``too_many`` (``min_length`` /
+    ``max_length``; ``choose-1`` allows exactly one project), ``over_budget`` (knapsack:
+    the chosen projects cost more than the budget), ``cost_too_low`` / ``cost_too_high``
+    (``min_sum_cost`` / ``max_sum_cost``: what the chosen projects cost together),
+    ``category_too_few`` / ``category_too_many`` (``min_length_per_category`` /
+    ``max_length_per_category``: how many projects of one category),
+    ``category_cost_too_low`` / ``category_cost_too_high`` (``min_sum_cost_per_category`` /
+    ``max_sum_cost_per_category``: what one category's chosen projects cost together),
+    ``points_missing``, ``points_negative``, ``points_too_few``, ``points_too_many``
+    (cumulative: ``min_sum_points`` / ``max_sum_points``). A project in two categories
+    counts in both. Limits on money and categories are only checked when every listed
+    project is known, and count a project named twice once.
     """
     problems = []
-    if any(pid not in election.projects for pid in ballot):
+    projects = election.projects
+    known = all(pid in projects for pid in ballot)
+    if not known:
         problems.append("unknown_project")
-    if len(set(ballot)) != len(ballot):
+    chosen = set(ballot)
+    if len(chosen) != len(ballot):
         problems.append("twice")
     low, high = election.min_length, election.max_length
     if election.vote_type == CHOOSE_ONE:
@@ -238,12 +345,20 @@ def ballot_problems(
         problems.append("too_few")
     if high is not None and len(ballot) > high:
         problems.append("too_many")
-    if (
-        election.vote_type == KNAPSACK
-        and "unknown_project" not in problems
-        and sum(election.projects[pid].cost for pid in set(ballot)) > election.budget
-    ):
-        problems.append("over_budget")
+    if known:
+        min_cost, max_cost = election.min_sum_cost, election.max_sum_cost
+        knapsack = election.vote_type == KNAPSACK
+        if knapsack or min_cost is not None or max_cost is not None:
+            total = sum(projects[pid].cost for pid in chosen)
+            if knapsack and total > election.budget:
+                problems.append("over_budget")
+            if min_cost is not None and total < min_cost:
+                problems.append("cost_too_low")
+            if max_cost is not None and total > max_cost:
+                problems.append("cost_too_high")
+        limits = election.category_limits
+        if limits:
+            problems += _category_problems(election, chosen, limits)
     if election.vote_type in (CUMULATIVE, SCORING):
         if points is None or len(points) != len(ballot):
             problems.append("points_missing")
@@ -256,3 +371,58 @@ def ballot_problems(
             if election.max_sum_points is not None and total > election.max_sum_points:
                 problems.append("points_too_many")
     return problems
+
+
+_CATEGORY_CHECKS = (
+    ("min_length_per_category", "category_too_few", False, True),
+    ("max_length_per_category", "category_too_many", False, False),
+    ("min_sum_cost_per_category", "category_cost_too_low", True, True),
+    ("max_sum_cost_per_category", "category_cost_too_high", True, False),
+)
+
+
+def _category_problems(
+    election: Election, chosen: set[str], limits: dict[str, dict[str, Number]]
+) -> list[str]:
+    counts: dict[str, int] = {}
+    costs: dict[str, Number] = {}
+    categories = election.project_categories
+    for pid in chosen:
+        cost = election.projects[pid].cost
+        for group in categories[pid]:
+            counts[group] = counts.get(group, 0) + 1
+            costs[group] = costs.get(group, 0) + cost
+    problems = []
+    for key, code, by_cost, is_lower in _CATEGORY_CHECKS:
+        bounds = limits.get(key)
+        if not bounds:
+            continue
+        measure = costs if by_cost else counts
+        for group, bound in bounds.items():
+            value = measure.get(group, 0)
+            if (value < bound) if is_lower else (value > bound):
+                problems.append(code)
+                break
+    return problems
+
+
+def project_problems(election: Election) -> dict[str, list[str]]:
+    """Projects that break the file's requirements on projects: id -> codes.
+
+    ``cost_below_minimum`` (``min_project_cost``), ``cost_above_maximum``
+    (``max_project_cost``). These bind who may propose what, not the count: such a
+    project is still counted as it stands.
+    """
+    low, high = election.min_project_cost, election.max_project_cost
+    result: dict[str, list[str]] = {}
+    if low is None and high is None:
+        return result
+    for pid, project in election.projects.items():
+        codes = []
+        if low is not None and project.cost < low:
+            codes.append("cost_below_minimum")
+        if high is not None and project.cost > high:
+            codes.append("cost_above_maximum")
+        if codes:
+            result[pid] = codes
+    return result

@@ -22,7 +22,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .model import (
+    AMOUNT_KEYS,
+    CATEGORY_AMOUNT_KEYS,
+    CATEGORY_WHOLE_KEYS,
     VOTE_TYPES,
+    WHOLE_KEYS,
     Election,
     Number,
     Project,
@@ -74,6 +78,7 @@ def parse_lines(lines: Iterable[str]) -> Election:
 def _parse(lines: Iterable[str]) -> Election:
     reader = csv.reader(lines, delimiter=";", quotechar='"', strict=True)
     meta: dict[str, str] = {}
+    meta_lines: dict[str, int] = {}
     projects: dict[str, Project] = {}
     voters: list[Voter] = []
     project_columns: tuple[str, ...] = ()
@@ -120,6 +125,7 @@ def _parse(lines: Iterable[str]) -> Election:
                 if key in meta:
                     raise PabulibError(line, f"META key {key!r} appears twice")
                 meta[key] = ";".join(row[1:]) if len(row) > 2 else row[1]
+                meta_lines[key] = line
             elif section == "PROJECTS":
                 if len(row) != len(header):
                     raise PabulibError(
@@ -155,6 +161,7 @@ def _parse(lines: Iterable[str]) -> Election:
     vote_type = meta.get("vote_type", "approval")
     if vote_type not in VOTE_TYPES:
         raise PabulibError(0, f"unknown vote_type {vote_type!r}")
+    _check_limits(meta, meta_lines)
     return Election(
         meta=meta,
         projects=projects,
@@ -205,6 +212,32 @@ class _VoteParser:
                 raise PabulibError(line, "the vote gives points to a project twice")
         fields = {name: row[i] for i, name in self.extra} if self.extra else {}
         return Voter(row[self.id_at].strip(), ballot, points, fields)
+
+
+def _check_limits(meta: dict[str, str], lines: dict[str, int]) -> None:
+    """The META keys the rules and ``ballot_problems`` read are numbers >= 0 (whole where
+    they count projects or points); a per-category list has one value per category."""
+    whole = set(WHOLE_KEYS) | set(CATEGORY_WHOLE_KEYS)
+    per_category = set(CATEGORY_WHOLE_KEYS) | set(CATEGORY_AMOUNT_KEYS)
+    for key in (*WHOLE_KEYS, *AMOUNT_KEYS, *CATEGORY_WHOLE_KEYS, *CATEGORY_AMOUNT_KEYS):
+        raw = meta.get(key, "")
+        if not raw.strip():
+            continue
+        line = lines[key]
+        parts = raw.split(",") if key in per_category else [raw]
+        for part in parts:
+            value = _number(line, part, key)
+            if value < 0:
+                raise PabulibError(line, f"{key} is negative: {part.strip()!r}")
+            if key in whole and value != int(value):
+                raise PabulibError(line, f"{key} is not a whole number: {part.strip()!r}")
+        if len(parts) > 1:
+            names = [v for v in meta.get("categories", "").split(",") if v.strip()]
+            if len(names) != len(parts):
+                raise PabulibError(
+                    line,
+                    f"{key} has {len(parts)} values, but the categories key names {len(names)}",
+                )
 
 
 def _check_header(line: int, header: list[str], required: tuple[str, ...]) -> None:

@@ -105,8 +105,12 @@ def greedy(election: Election, *, skip: bool = True) -> ex.Outcome:
     without skipping, a group closes at its first project that does not fit. When
     the file says the money the caps left over is spent on further projects in
     vote order (Amsterdam's ``leftover_budget``), a second pass does that,
-    ignoring the caps. A ``min_project_score_threshold`` (Warszawa, Łódź) makes
-    projects with fewer votes ineligible.
+    ignoring the caps. When it says "Partially fund one additional project with
+    highest score" (``Election.leftover_partial``), the best-placed project that did
+    not fit then gets all the money left: it is funded (in ``Outcome.funded``, last)
+    with ``amount`` less than its cost, and the budget is used exactly. A
+    ``min_project_score_threshold`` (Warszawa, Łódź) makes projects with fewer votes
+    ineligible.
     """
     prep = _Prepared(election)
     rule = "greedy" if skip else "greedy-noskip"
@@ -164,6 +168,22 @@ def greedy(election: Election, *, skip: bool = True) -> ex.Outcome:
                 info[j]["reason"] = ex.FUNDED_LEFTOVER
                 left -= prep.cost[j]
                 funded.append(j)
+
+    if election.leftover_partial and left > 0:
+        # The best-placed project that did not fit gets the money left (Amsterdam). It
+        # must have been eligible and affordable from the whole budget; caps do not
+        # bind this money, as they do not bind the leftover pass above.
+        for j in order:
+            if info[j]["reason"] in (ex.NO_MONEY_LEFT, ex.CAP_REACHED, ex.STOPPED):
+                amount = min(prep.cost[j], left)
+                info[j] = {"rank": info[j]["rank"], "money_left": left}
+                if amount < prep.cost[j]:
+                    info[j].update(reason=ex.FUNDED_PARTIAL, amount=amount)
+                else:  # a capped project that fits the money left: funded in full
+                    info[j]["reason"] = ex.FUNDED_LEFTOVER
+                left -= amount
+                funded.append(j)
+                break
 
     position = {j: k for k, j in enumerate(funded, start=1)}
     explanations = {

@@ -5,8 +5,11 @@
     stadhuis budget count FILE.pb --rule mes-add1 --explain
 
 Prints the funded project ids, one per line, in funding order (with
-``--explain``: id, a tab, and why). A file that cannot be read or an unknown
-rule gives exit status 2 and one line on stderr, never a traceback.
+``--explain``: id, a tab, and why). A project funded in part (the file's
+``leftover_budget`` says "Partially fund one additional project") is funded: it
+is listed, last; ``--explain`` says how much of its cost the budget pays. A file
+that cannot be read or an unknown rule gives exit status 2 and one line on
+stderr, never a traceback.
 """
 
 from __future__ import annotations
