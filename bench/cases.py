@@ -94,7 +94,7 @@ def session_cookie(user, **extra) -> str:
     store = SessionStore()
     now = int(time.time())
     store["_auth_user_id"] = str(user.pk)
-    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    store["_auth_user_backend"] = "stadhuis.accounts.backends.AccountBackend"
     store["_auth_user_hash"] = user.get_session_auth_hash()
     store.update({"login_at": now, "last_seen": now, **extra})
     store.create()

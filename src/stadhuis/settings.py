@@ -202,7 +202,7 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "stadhuis.accounts.backends.AccountBackend",
     "stadhuis.accounts.oidc.ResidentOIDCBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -121,9 +121,9 @@ def test_idea_page_support_comment_report(
     idea = _idea(other, make_process())
     services.comment_add(actor=other, idea=idea, body="Eerste reactie")
     url = reverse("participation:idea", kwargs={"idea_id": idea.public_id})
-    # session, user, idea+process, phases, comments, resident, support; logging that
+    # session, user with resident, idea+process, phases, comments, support; logging that
     # read of whether I support it (3)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         assert resident_client.get(url).status_code == 200
     assert (
         resident_client.post(

@@ -13,6 +13,7 @@ from django.conf import settings
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from stadhuis.accounts import brp
+from stadhuis.accounts.backends import user_with_resident
 from stadhuis.accounts.models import User
 from stadhuis.accounts.services import resident_login
 from stadhuis.core.errors import InvalidInput
@@ -23,6 +24,9 @@ class ResidentOIDCBackend(OIDCAuthenticationBackend):
         if not settings.OIDC_ENABLED:
             return None
         return super().authenticate(request, **kwargs)
+
+    def get_user(self, user_id):
+        return user_with_resident(user_id)
 
     def verify_claims(self, claims) -> bool:
         return bool(claims.get(settings.OIDC_BSN_CLAIM))

@@ -59,7 +59,7 @@ def demo_login(request):
         except InvalidInput as exc:
             form.add_error("bsn", str(exc.message))
         else:
-            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            auth_login(request, user, backend="stadhuis.accounts.backends.AccountBackend")
             return redirect(safe_next_url(request) or settings.LOGIN_REDIRECT_URL)
     return render(
         request,
