@@ -349,3 +349,98 @@ def test_a_pabulib_import_reaches_the_next_visitor(client, budget, admin, make_p
     assert "Speeltuin" not in _page(client, empty)
     services.budget_import_pabulib(actor=admin, process=empty, text=text)
     assert "Speeltuin" in _page(Client(), empty)  # the imported projects
+
+
+def _queries_of(captured, table: str) -> int:
+    return sum(f'"{table}"' in q["sql"] for q in captured.captured_queries)
+
+
+def test_a_resident_gets_the_shared_idea_list_in_a_page_of_their_own(
+    resident_client, make_process, me
+):
+    """The idea list is the same for everyone: a resident's page takes the part an
+    anonymous visitor's rendering stored (and the other way round); the frame around
+    it, with their menu and eligibility check, is rendered for them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    process = make_process()
+    _idea(me, process)
+    _page(Client(), process)
+    with CaptureQueriesContext(connection) as captured:
+        mine = _page(resident_client, process)
+    assert "Uitloggen" in mine and "Meer bomen" in mine
+    assert _queries_of(captured, "participation_idea") == 0  # the stored list
+    assert _queries_of(captured, "privacy_processinglogentry") == 1  # their check, logged
+
+    other = make_process()
+    _idea(me, other, "Een bankje")
+    assert "Een bankje" in _page(resident_client, other)  # a resident renders it first
+    with CaptureQueriesContext(connection) as captured:
+        anonymous = _page(Client(), other)
+    assert "Een bankje" in anonymous and "Uitloggen" not in anonymous
+    assert _queries_of(captured, "participation_idea") == 0
+
+
+def test_a_resident_never_gets_the_list_from_before_a_change(
+    resident_client, make_process, me, monkeypatch
+):
+    """While one thread renders the list anew after a change, anonymous visitors get the
+    copy from before it, but a resident (who may have made the change) renders it too."""
+    from stadhuis.participation import views
+
+    process = make_process()
+    idea = _idea(me, process)
+    assert "0 keer gesteund" in _page(Client(), process)
+    services.idea_support(actor=me, idea=idea)
+    render, meanwhile = views._process_body, {}
+
+    def render_while_others_come(request, *args):
+        if not meanwhile:
+            meanwhile["anonymous"] = None
+            meanwhile["anonymous"] = _page(Client(), process)
+            meanwhile["resident"] = _page(resident_client, process)
+        return render(request, *args)
+
+    monkeypatch.setattr(views, "_process_body", render_while_others_come)
+    assert "1 keer gesteund" in _page(Client(), process)
+    assert "0 keer gesteund" in meanwhile["anonymous"]
+    assert "1 keer gesteund" in meanwhile["resident"]
+
+
+def test_a_shared_part_gives_each_visitor_their_own_csrf_token(db):
+    """A form in a shared part is stored with the placeholder: a logged-in visitor gets
+    their own token in it, and a page that is itself shared keeps the placeholder (its
+    own answer puts each visitor's token in)."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.middleware.csrf import _does_token_match
+    from django.template import RequestContext, Template
+    from django.test import RequestFactory
+
+    form = Template("<form>{% csrf_token %}</form>")
+
+    def part(request):
+        html, status = shared.fragment(
+            request,
+            lambda: (("deel",), 1),
+            lambda: (form.render(RequestContext(request)), 200),
+        )
+        assert status == 200
+        return html
+
+    def visitor():
+        made = RequestFactory().get("/deel")
+        made.user, made.LANGUAGE_CODE = AnonymousUser(), "nl"
+        return made
+
+    def theirs(request, html) -> bool:
+        (token,) = TOKEN.findall(html)
+        return _does_token_match(token, request.META["CSRF_COOKIE"])
+
+    first, second = visitor(), visitor()
+    assert theirs(first, part(first))  # rendered and stored
+    assert theirs(second, part(second))  # the stored copy, with this visitor's token
+    assert first.META["CSRF_COOKIE"] != second.META["CSRF_COOKIE"]
+    within = visitor()
+    within.shared_answer = True  # the page around it is a shared answer being rendered
+    assert shared.csrf_placeholder() in part(within)

@@ -1,5 +1,6 @@
 """Shared answers: one rendering of a public page or list, served to every anonymous
-visitor until what it shows changes.
+visitor until what it shows changes; and shared parts of a page (``fragment``), the
+same for every visitor, logged in or not, inside a page that is rendered per visitor.
 
 Only for answers that hold no personal data and are the same for every visitor who
 is not logged in (a process's idea list, say). The caller names the version of the
@@ -32,6 +33,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.safestring import mark_safe
 
 CACHE = "shared"
 # Headers set by the view itself; the middleware adds the rest to every answer.
@@ -43,25 +45,35 @@ _rendering: set[str] = set()  # the keys a thread of this process is rendering n
 _rendering_lock = threading.Lock()
 
 
-def version(name: str, fetch: Callable[[], int | None]) -> int | None:
+def version(
+    name: str, fetch: Callable[[], int | None], request: HttpRequest | None = None
+) -> int | None:
     """``fetch()``, the version of the data a shared answer shows, remembered in this
     process for ``SHARED_DELAY_MS``: for that long after a change an anonymous visitor
     may still get the answer from before it. That saves the one query of a shared
     answer, and while changes come quickly (supports pouring in) each process renders
-    a page at most once per interval instead of after every change. Residents and
-    staff never get shared answers, so they always see their own change at once.
-    ``None`` (nothing to share) is not remembered."""
+    a page at most once per interval instead of after every change. ``None`` (nothing
+    to share) is not remembered.
+
+    With the ``request``, read once per request (a page and a part of it ask for the
+    same version), and for a logged-in visitor read as it is now: residents and staff
+    never get a copy from before a change, so they see their own change at once."""
+    asked = request.__dict__.setdefault("_shared_versions", {}) if request is not None else {}
+    if name in asked:
+        return asked[name]
+    fresh = request is not None and request.user.is_authenticated
     delay = settings.SHARED_DELAY_MS / 1000
-    if delay > 0:
-        seen = _recent.get(name)
-        if seen is not None and time.monotonic() - seen[0] < delay:
-            return seen[1]
-    number = fetch()
-    if number is not None and delay > 0:
-        seen = _recent.get(name)
-        # a slower thread's read from before the last change must not put it back
-        if seen is None or seen[1] <= number:
-            _recent[name] = (time.monotonic(), number)
+    seen = _recent.get(name)
+    if delay > 0 and not fresh and seen is not None and time.monotonic() - seen[0] < delay:
+        number = seen[1]
+    else:
+        number = fetch()
+        if number is not None and delay > 0:
+            seen = _recent.get(name)
+            # a slower thread's read from before the last change must not put it back
+            if seen is None or seen[1] <= number:
+                _recent[name] = (time.monotonic(), number)
+    asked[name] = number
     return number
 
 
@@ -144,10 +156,7 @@ def answer(
         return render()
     what, number = found
     cache_key = _cache_key(request, what)
-    cache = caches[CACHE]
-    copy = cache.get(cache_key)
-    if copy is not None and copy.until is not None and timezone.now() >= copy.until:
-        copy = None
+    copy = _stored(cache_key)
     if copy is not None and copy.version >= number:
         return copy.answer(request)
     if not _begin(cache_key):
@@ -158,6 +167,80 @@ def answer(
         return _rendered(request, render, until, (cache_key, number))
     finally:
         _end(cache_key)
+
+
+@dataclass(frozen=True)
+class _Fragment:
+    version: int
+    html: str
+    until: dt.datetime | None
+
+
+def _stored(cache_key: str):
+    """The copy stored under ``cache_key``, unless it is past its ``until``."""
+    copy = caches[CACHE].get(cache_key)
+    if copy is not None and copy.until is not None and timezone.now() >= copy.until:
+        return None
+    return copy
+
+
+def _store(cache_key: str, copy) -> None:
+    stored = caches[CACHE].get(cache_key)
+    if stored is None or stored.version <= copy.version:  # never over a newer copy
+        caches[CACHE].set(cache_key, copy)
+
+
+def fragment(
+    request: HttpRequest,
+    key: Callable[[], tuple[tuple, int] | None],
+    render: Callable[[], tuple[str, int]],
+    *,
+    until: Callable[[dt.datetime], dt.datetime | None] = lambda started: None,
+) -> tuple[str, int]:
+    """A part of a page that is the same for every visitor (a process's idea list), in
+    a page rendered for each visitor (with their name, or a notice for them): the
+    stored copy for ``key(fresh)``, else ``render()``, which gives the HTML and the
+    page's status; stored when that is 200.
+
+    ``key()`` is as for ``answer``; for a logged-in visitor it must hold the version as
+    it is now (``version(..., request)``): they never get a copy from before a change,
+    not even while another thread renders it anew, so they see their own support at
+    once. A ``{% csrf_token %}`` in the part
+    is stored as the placeholder and each visitor gets their own token."""
+    found = key()
+    if found is None:
+        return render()
+    what, number = found
+    cache_key = _cache_key(request, ("fragment", *what))
+    copy = _stored(cache_key)
+    if copy is not None and copy.version >= number:
+        return _for_visitor(request, copy.html), 200
+    if not _begin(cache_key):
+        if copy is not None and not request.user.is_authenticated:
+            return _for_visitor(request, copy.html), 200
+        return render()
+    try:
+        started = timezone.now()
+        outer = getattr(request, "shared_answer", False)
+        request.shared_answer = True
+        try:
+            html, status = render()
+        finally:
+            request.shared_answer = outer
+        if status == 200:
+            _store(cache_key, _Fragment(version=number, html=str(html), until=until(started)))
+        return _for_visitor(request, html), status
+    finally:
+        _end(cache_key)
+
+
+def _for_visitor(request: HttpRequest, html: str) -> str:
+    """``html`` with this visitor's CSRF token for the placeholder, unless the page
+    around it is itself a shared answer (which puts the token back when it is served)."""
+    placeholder = csrf_placeholder()
+    if not getattr(request, "shared_answer", False) and placeholder in html:
+        html = html.replace(placeholder, get_token(request))
+    return mark_safe(html)  # noqa: S308 - rendered by our own templates
 
 
 def _cache_key(request: HttpRequest, what: tuple) -> str:
@@ -189,9 +272,7 @@ def _rendered(request, render, until, store: tuple[str, int] | None) -> HttpResp
             until=until(started),
             has_form=placeholder in body,
         )
-        stored = caches[CACHE].get(cache_key)
-        if stored is None or stored.version <= number:  # never over a newer copy
-            caches[CACHE].set(cache_key, copy)
+        _store(cache_key, copy)
         return copy.answer(request)
     if placeholder in body:  # not stored: give this visitor their own token
         response.content = body.replace(placeholder, get_token(request).encode())

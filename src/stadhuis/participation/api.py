@@ -222,7 +222,7 @@ def list_ideas(request: HttpRequest, response: HttpResponse, id: UUID, params: Q
         )
 
     # anonymous callers share one answer per page until the process changes
-    return shared.answer(request, lambda: queries.shared_key(id, "api-ideas"), render)
+    return shared.answer(request, lambda: queries.shared_key(request, id, "api-ideas"), render)
 
 
 @router.get(

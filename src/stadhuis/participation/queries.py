@@ -88,10 +88,10 @@ def shown_version(public_id) -> int | None:
     return row[0] if row is not None and row[1] in SHARED_KINDS else None
 
 
-def shared_key(public_id, what: str) -> tuple[tuple, int] | None:
-    """The key of a shared answer (``core.shared``) about this process: ``what`` it
-    shows, and the version of its data as this server process remembers it."""
-    number = shared.version(str(public_id), lambda: shown_version(public_id))
+def shared_key(request, public_id, what: str) -> tuple[tuple, int] | None:
+    """The key of a shared answer or part (``core.shared``) about this process for this
+    ``request``: ``what`` it shows, and the version of its data (``shared.version``)."""
+    number = shared.version(str(public_id), lambda: shown_version(public_id), request)
     return None if number is None else ((what, public_id), number)
 
 

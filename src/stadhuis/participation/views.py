@@ -11,6 +11,7 @@ import io
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -78,7 +79,7 @@ def process_detail(request, process_id):
 
     return shared.answer(
         request,
-        lambda: queries.shared_key(process_id, "process"),
+        lambda: queries.shared_key(request, process_id, "process"),
         render,
         until=lambda started: services.next_phase_change(rendered["process"], started),
     )
@@ -87,12 +88,20 @@ def process_detail(request, process_id):
 def _process_page(request, process_id):
     process = _found(queries.public_process(process_id))
     phase = services.current_phase(process)
-    context = {
-        "process": process,
-        "phase": phase,
-        "eligibility": _eligibility(request, process),
-        "logged_in": _is_resident(request.user),
-    }
+    body, status = shared.fragment(
+        request,
+        lambda: queries.shared_key(request, process_id, "process-body"),
+        lambda: _process_body(request, process, phase),
+        until=lambda started: services.next_phase_change(process, started),
+    )
+    context = {"process": process, "eligibility": _eligibility(request, process), "body": body}
+    return render(request, "participation/process_detail.html", context, status=status), process
+
+
+def _process_body(request, process, phase) -> tuple[str, int]:
+    """What a process's page shows below its question: the same for every visitor, so
+    the idea list is shared by all of them (``shared.fragment``)."""
+    context = {"process": process, "phase": phase}
     status = 200
     if process.kind in (ProcessKind.CROWDSOURCING, ProcessKind.BUDGET):
         # a city-wide process can still be filtered by the neighbourhood an idea is about
@@ -117,7 +126,7 @@ def _process_page(request, process_id):
         context["can_apply"] = phase == PhaseKind.IDEAS
     if process.kind == ProcessKind.CONSULTATION:
         context["open"] = phase == PhaseKind.IDEAS
-    return render(request, "participation/process_detail.html", context, status=status), process
+    return render_to_string("participation/_process_body.html", context, request), status
 
 
 IDEA_PAGE_SIZE = 20  # as the API's default page
