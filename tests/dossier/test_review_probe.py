@@ -393,13 +393,18 @@ def test_no_dead_register_links_after_an_activity_was_switched_off(
 def test_access_request_answer_reaches_the_resident_once(catalogue, me, resident, privacy_officer):
     from stadhuis.accounts.models import Resident
     from stadhuis.cases.models import Notification
-    from stadhuis.core.errors import Conflict
+    from stadhuis.core.errors import InvalidInput
 
     Resident.objects.filter(pk=resident.pk).update(email="anna@example.org")
     request = cases.case_submit(actor=me, case_type_code="avg-inzage", description="Inzage")
     before = Notification.objects.filter(case=request).count()
-    dossier.access_request_answer(actor=privacy_officer, reference=request.reference)
-    with pytest.raises(Conflict):
-        dossier.access_request_answer(actor=privacy_officer, reference=request.reference)
-    assert request.documents.count() == 1
+    answer = {
+        "reference": request.reference,
+        "expected_version": request.version,
+        "result_code": "verstrekt",
+    }
+    dossier.access_request_answer(actor=privacy_officer, **answer)
+    with pytest.raises(InvalidInput):  # the request is finished: no second answer
+        dossier.access_request_answer(actor=privacy_officer, **answer)
+    assert request.documents.count() == 2  # readable and JSON, once
     assert Notification.objects.filter(case=request).count() == before + 1

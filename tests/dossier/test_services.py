@@ -202,16 +202,26 @@ def test_access_request_is_answered_from_the_dossier(catalogue, me, make_staff):
         actor=me, case_type_code="avg-inzage", description="Welke gegevens heeft u?"
     )
     officer = staff_actor(make_staff("privacy_officer", username="po2"))
-    document = services.access_request_answer(actor=officer, reference=request.reference)
-    assert document.content_type == "application/json"
-    data = json.loads(CaseDocument.objects.get(pk=document.pk).file.read())
+    handler_only = staff_actor(make_staff("case_handler", username="geen-po"))
+    with pytest.raises(NotAllowed):
+        services.access_request_answer(
+            actor=handler_only,
+            reference=request.reference,
+            expected_version=request.version,
+            result_code="verstrekt",
+        )
+    answer = services.access_request_answer(
+        actor=officer,
+        reference=request.reference,
+        expected_version=request.version,
+        result_code="verstrekt",
+    )
+    assert answer.machine.content_type == "application/json"
+    data = json.loads(CaseDocument.objects.get(pk=answer.machine.pk).file.read())
     export.DossierExport.model_validate(data)
     assert data["subject"] == me.subject
     assert {s["key"] for s in data["sections"]} >= {"zaken", "account"}
-    handler_only = staff_actor(make_staff("case_handler", username="geen-po"))
-    with pytest.raises(NotAllowed):
-        services.access_request_answer(actor=handler_only, reference=request.reference)
-    assert Case.objects.get(pk=request.pk).documents.count() == 1
+    assert Case.objects.get(pk=request.pk).documents.count() == 2  # and the readable one
 
 
 def test_export_matches_its_schema_and_is_logged(catalogue, me, other):

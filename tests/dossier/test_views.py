@@ -220,10 +220,12 @@ def test_privacy_officer_queue_and_answer(catalogue, me, make_staff):
     request = cases.case_submit(actor=me, case_type_code="avg-inzage", description="Inzage")
     officer = _staff_client(make_staff("privacy_officer", username="po3"))
     html = officer.get("/medewerkers/avg-verzoeken").content.decode()
-    assert request.reference in html and "Maak antwoord uit dossier" in html
-    response = officer.post(f"/medewerkers/avg-verzoeken/{request.reference}/antwoord")
+    assert request.reference in html and "Antwoord uit dossier bekijken en versturen" in html
+    url = f"/medewerkers/avg-verzoeken/{request.reference}/antwoord"
+    assert officer.get(url).status_code == 200
+    response = officer.post(url, {"version": request.version, "result": "verstrekt"})
     assert response.status_code == 302
-    assert request.documents.count() == 1
+    assert request.documents.count() == 2
     assert officer.post("/medewerkers/avg-verzoeken/XXXX/antwoord").status_code == 404
 
 

@@ -17,7 +17,8 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
 from django.db.models import CharField, F, Func
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -284,6 +285,34 @@ def to_json(data: dict) -> bytes:
     return json.dumps(
         data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")
     ).encode()
+
+
+# --- The readable version ------------------------------------------------------------------
+
+READABLE_LOG_ROWS = 100
+
+
+def readable_context(subject: str, data: dict) -> dict:
+    """What the readable version shows beside ``data`` (built without the log): tens of
+    thousands of log lines help nobody on paper, so a count per activity and kind of
+    use, the newest lines in full, and the JSON file for all of them."""
+    latest = queries.log_rows(subject, queries.processing_log(subject)[:READABLE_LOG_ROWS])
+    return {
+        "data": data,
+        "log_summary": queries.log_summary(subject),
+        "latest": latest,
+        "latest_count": len(latest),  # "De nieuwste 3 keer" when there are 3
+    }
+
+
+def readable_document(subject: str, data: dict, *, about: dict) -> bytes:
+    """The readable version as one self-contained HTML file (styles inside, no links to
+    the site), to attach to a case: the answer to an access request that the resident
+    can open, read and print. In the municipality's language (Dutch), like the letter
+    it replaces. ``about``: the case it answers (reference, received_on)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        context = readable_context(subject, data) | {"about": about}
+        return render_to_string("dossier/export_document.html", context).encode()
 
 
 def json_schema() -> dict:

@@ -123,3 +123,52 @@ class AssistedStartForm(ServiceErrorsMixin, forms.Form):
         label=_("De inwoner geeft toestemming dat ik meekijk en help"),
         required=False,
     )
+
+
+class AccessAnswerForm(ServiceErrorsMixin, forms.Form):
+    """The privacy officer sends the answer to an access request and finishes it. The
+    case's version is sent along (rendered from the case), so a second click or a
+    colleague's change in between is refused instead of doing it twice."""
+
+    field_map = {"result": "result", "explanation": "explanation"}
+
+    version = forms.IntegerField(
+        min_value=0,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Laad de pagina opnieuw."),
+            "invalid": _("Laad de pagina opnieuw."),
+            "min_value": _("Laad de pagina opnieuw."),
+        },
+    )
+    result = forms.ChoiceField(
+        label=_("Resultaat"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Kies een resultaat om de zaak af te sluiten."),
+            "invalid_choice": _("Kies een resultaat om de zaak af te sluiten."),
+        },
+    )
+    explanation = forms.CharField(
+        label=_("Toelichting voor de inwoner (als u wilt)"),
+        help_text=_(
+            "De inwoner leest dit bij de afhandeling in Mijn zaken. Zonder toelichting "
+            "staat er waar het antwoord te vinden is."
+        ),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, results: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].choices = results
+        if len(results) == 1:
+            self.fields["result"].initial = results[0][0]
+
+    def clean(self):
+        cleaned = super().clean()
+        hidden = self._errors.pop("version", None) if self._errors else None
+        if hidden:  # no field to show it at: above the form
+            self.add_error(None, list(hidden))
+        return cleaned

@@ -8,17 +8,20 @@ their data only through the sections they register (``core.dossier``).
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from stadhuis.accounts.services import resident_login
 from stadhuis.cases import services as cases
 from stadhuis.cases.queries_staff import staff_case
 from stadhuis.core.context import Actor, ActorKind
-from stadhuis.core.errors import InvalidInput, NotAllowed, NotFound
+from stadhuis.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, StadhuisError
 from stadhuis.core.roles import Role, require_role
 from stadhuis.dossier import activities, export, queries
 from stadhuis.dossier.models import AssistedSession
@@ -201,35 +204,174 @@ def assisted_session_end(*, actor: Actor, session: AssistedSession) -> None:
 # --- Answering an access request from the dossier ------------------------------------------
 
 
-def access_request_answer(*, actor: Actor, reference: str):
-    """The privacy officer answers an access request (AVG art. 15) with the resident's
-    dossier export, attached to the case as a JSON document. Returns the document."""
+@dataclass(frozen=True)
+class AccessAnswer:
+    """What answering an access request made: the case (now finished) and its two
+    documents, one to read or print (HTML) and one for a computer (JSON)."""
+
+    case: object
+    readable: object
+    machine: object
+
+
+def access_request_case(*, actor: Actor, reference: str):
+    """The access request (AVG art. 15) with this reference, for the privacy officer:
+    NotFound for any other reference or kind of case. It may be closed already (see
+    ``access_request_problem``). Reading its reference and dates is not logged, as in
+    the queue; what shows the resident's data (preview, answer) is."""
     require_role(actor, Role.PRIVACY_OFFICER)
     case = staff_case(reference)
     if case is None or case.case_type.kind != cases.CaseKind.ACCESS_REQUEST:
         raise NotFound(_("Dit inzageverzoek bestaat niet."))
+    return case
+
+
+def access_request_problem(case) -> StadhuisError | None:
+    """Why this request cannot be answered from the dossier now, or None."""
     if not case.is_open:
-        raise InvalidInput(_("Dit inzageverzoek is al afgehandeld."))
+        return InvalidInput(
+            _("Dit inzageverzoek is al afgesloten op %(date)s (%(status)s).")
+            % {
+                "date": date_format(timezone.localtime(case.closed_at).date(), "j F Y"),
+                "status": _(case.status.name),
+            }
+        )
     if not case.subject:
-        raise InvalidInput(_("Dit verzoek is niet van een ingelogde inwoner."))
+        return InvalidInput(
+            _(
+                "Dit verzoek is gedaan zonder in te loggen met DigiD. Dan weten we niet "
+                "zeker wie het is, dus het antwoord kan niet uit het dossier komen."
+            )
+        )
+    return None
+
+
+def access_request_preview(*, actor: Actor, case) -> dict:
+    """The answer as it would go out now, for the privacy officer to check before
+    sending (the readable version's data, without the log). The read is logged: the
+    resident sees that the privacy officer looked at their data for their request."""
+    require_role(actor, Role.PRIVACY_OFFICER)
+    problem = access_request_problem(case)
+    if problem is not None:
+        raise problem
     with transaction.atomic():
         record_processing(
             actor=actor,
             activity=case.case_type.processing_activity,
-            action=Action.EXPORT,
+            action=Action.READ,
             subjects=[case.subject],
             object_type="zaak",
             object_id=case.reference,
         )
-        data = export.to_json(export.build(case.subject))
-        return cases.case_attach_generated(
-            actor=actor,
-            case=case,
-            name=f"uw-gegevens-{timezone.localdate():%Y-%m-%d}",
-            content_type="application/json",
-            data=data,
-            once=True,
+        return export.build(case.subject, with_log=False)
+
+
+def _steps_to_final(case) -> list:
+    """The shortest walk along the case type's transitions from the current status to
+    a final one (ties: the lower ``order``); empty if there is none. Two queries."""
+    statuses = {
+        s.pk: s for s in case.case_type.statuses.prefetch_related("next_statuses").order_by("order")
+    }
+    start = case.status_id
+    came_from = {start: None}
+    queue = deque([start])
+    while queue:
+        pk = queue.popleft()
+        if pk != start and statuses[pk].is_final:
+            steps = []
+            while pk != start:
+                steps.append(statuses[pk])
+                pk = came_from[pk]
+            return steps[::-1]
+        for following in sorted(statuses[pk].next_statuses.all(), key=lambda s: s.order):
+            if following.pk not in came_from:
+                came_from[following.pk] = pk
+                queue.append(following.pk)
+    return []
+
+
+def access_request_answer(
+    *, actor: Actor, reference: str, expected_version: int, result_code: str, explanation: str = ""
+) -> AccessAnswer:
+    """The privacy officer sends the answer to an access request (AVG art. 15) and
+    finishes it, in one transaction: the case walks the type's transitions to its final
+    status with ``result_code`` (each step through ``cases.case_set_status``: history,
+    log, and the resident's e-mail where the status type says so), and the resident's
+    dossier export is attached twice, readable (HTML) and for a computer (JSON).
+
+    ``expected_version`` is the case's version the officer checked: if anyone changed
+    the case since, or a second click arrives after the first, nothing is written
+    (Conflict). The status goes first, so a refused second send stores no file."""
+    case = access_request_case(actor=actor, reference=reference)
+    problem = access_request_problem(case)
+    if problem is not None:
+        raise problem
+    steps = _steps_to_final(case)
+    if not steps:
+        raise InvalidInput(
+            _("Van de status '%(status)s' kan dit verzoek niet worden afgerond.")
+            % {"status": _(case.status.name)}
         )
+    final = steps[-1]
+    with translation.override(settings.LANGUAGE_CODE):  # stored for the resident: Dutch
+        explanation = explanation.strip() or _(
+            "Uw antwoord staat hieronder bij Documenten: een overzicht om te lezen of te "
+            "printen (het bestand dat eindigt op .html) en hetzelfde als bestand voor een "
+            "computer (.json)."
+        )
+    stem = f"antwoord-inzageverzoek-{timezone.localdate():%Y-%m-%d}"
+    try:
+        with transaction.atomic():
+            for step in steps:
+                cases.case_set_status(
+                    actor=actor,
+                    case=case,
+                    expected_version=expected_version if step is steps[0] else case.version,
+                    status_code=step.code,
+                    result_code=result_code if step is final else None,
+                    explanation=explanation if step is final else "",
+                )
+            record_processing(
+                actor=actor,
+                activity=case.case_type.processing_activity,
+                action=Action.EXPORT,
+                subjects=[case.subject],
+                object_type="zaak",
+                object_id=case.reference,
+            )
+            data = export.build(case.subject)
+            readable = export.readable_document(
+                case.subject,
+                data,
+                about={"reference": case.reference, "received_on": case.received_on},
+            )
+            machine = cases.case_attach_generated(
+                actor=actor,
+                case=case,
+                name=stem,
+                content_type="application/json",
+                data=export.to_json(data),
+                once=True,
+                notify=False,
+            )
+            # one e-mail in all: the final status's, or else this document's
+            document = cases.case_attach_generated(
+                actor=actor,
+                case=case,
+                name=stem,
+                content_type="text/html",
+                data=readable,
+                once=True,
+                notify=not final.notify_resident,
+            )
+    except Conflict:
+        now = staff_case(reference)
+        if now is not None and not now.is_open:
+            raise Conflict(
+                _("Dit inzageverzoek is net afgehandeld. Het antwoord is één keer verstuurd.")
+            ) from None
+        raise
+    return AccessAnswer(case=case, readable=document, machine=machine)
 
 
 # --- Retention -------------------------------------------------------------------------------

@@ -163,23 +163,7 @@ def export_readable(request):
     """Everything, as a page that prints well (or saves as PDF from the browser)."""
     actor = _actor(request)
     data = services.dossier_export(actor=actor, with_log=False)
-    log = queries.processing_log(actor.subject)
-    latest = queries.log_rows(actor.subject, log[:READABLE_LOG_ROWS])
-    return render(
-        request,
-        "dossier/export.html",
-        {
-            "data": data,
-            # tens of thousands of lines help nobody on paper: a count per activity and
-            # kind of use, the newest lines in full, and the JSON file for all of them
-            "log_summary": queries.log_summary(actor.subject),
-            "latest": latest,
-            "latest_count": len(latest),  # "De nieuwste 3 keer" when there are 3
-        },
-    )
-
-
-READABLE_LOG_ROWS = 100
+    return render(request, "dossier/export.html", export.readable_context(actor.subject, data))
 
 
 RIGHT_TITLES = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -17,8 +18,8 @@ from stadhuis.accounts.services import staff_actor
 from stadhuis.cases import queries_staff as cases_queries
 from stadhuis.core.errors import NotAllowed, NotFound, StadhuisError
 from stadhuis.core.roles import Role
-from stadhuis.dossier import queries, services
-from stadhuis.dossier.forms import AssistedStartForm
+from stadhuis.dossier import export, queries, services
+from stadhuis.dossier.forms import AccessAnswerForm, AssistedStartForm
 from stadhuis.dossier.views import log_context, overview_context, section_context
 
 HELPERS = (Role.CASE_HANDLER, Role.PRIVACY_OFFICER)
@@ -164,23 +165,61 @@ def requests_queue(request):
     )
 
 
+@never_cache
 @staff_required(Role.PRIVACY_OFFICER)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def access_answer(request, reference: str):
-    """Make the answer to an access request from the resident's dossier."""
+    """Check the answer to an access request (the resident's dossier, as it will go
+    out), then send it and finish the request in one step ("Verstuur en rond af")."""
     actor = staff_actor(request.user, Role.PRIVACY_OFFICER)
     try:
-        document = services.access_request_answer(actor=actor, reference=reference)
+        case = services.access_request_case(actor=actor, reference=reference)
     except NotFound as exc:
         raise Http404 from exc
     except NotAllowed as exc:
         raise PermissionDenied(str(exc.message)) from exc
-    except StadhuisError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request,
-            _("Het overzicht %(name)s is bij de zaak gezet. De inwoner kan het downloaden.")
-            % {"name": document.original_name},
-        )
-    return redirect("dossier:requests")
+    form = AccessAnswerForm(request.POST or None, results=_results(case))
+    status = 200
+    if form.is_bound:
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                answer = services.access_request_answer(
+                    actor=actor,
+                    reference=case.reference,
+                    expected_version=data["version"],
+                    result_code=data["result"],
+                    explanation=data["explanation"],
+                )
+            except StadhuisError as exc:
+                form.add_service_error(exc)
+                status = exc.status
+                case = services.access_request_case(actor=actor, reference=case.reference)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Het antwoord op %(reference)s is verstuurd en het verzoek is "
+                        "afgehandeld. De inwoner vindt %(name)s en het JSON-bestand bij de zaak."
+                    )
+                    % {"reference": answer.case.reference, "name": answer.readable.original_name},
+                )
+                return redirect("dossier:requests")
+    context = {
+        "case": case,
+        "form": form,
+        "problem": services.access_request_problem(case),
+        "today": timezone.localdate(),
+        "answer_language": settings.LANGUAGE_CODE,  # the document's (export.readable_document)
+    }
+    if context["problem"] is None:
+        data = services.access_request_preview(actor=actor, case=case)
+        context.update(export.readable_context(case.subject, data))
+    elif status == 200:
+        status = context["problem"].status
+    return render(request, "dossier/staff/access_answer.html", context, status=status)
+
+
+def _results(case) -> list[tuple[str, str]]:
+    return [(r.code, _(r.name)) for r in case.case_type.results.order_by("pk")]

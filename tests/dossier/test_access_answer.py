@@ -1,0 +1,511 @@
+"""The privacy officer answers an access request (AVG art. 15) from the dossier: checks the
+answer, sends it, and the request is finished through the case's state machine."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from stadhuis.accounts.services import staff_actor
+from stadhuis.cases import services as cases
+from stadhuis.cases.models import Case, CaseDocument, CaseEvent, Notification
+from stadhuis.core.context import Actor, ActorKind
+from stadhuis.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from stadhuis.dossier import export, services
+from stadhuis.privacy.models import ProcessingLogEntry
+from tests.dossier.conftest import report
+from tests.dossier.test_views import _staff_client
+
+EMAIL = "anna@example.org"
+
+
+def _request(me, **extra) -> Case:
+    return cases.case_submit(
+        actor=me,
+        case_type_code=extra.pop("code", "avg-inzage"),
+        description="Welke gegevens heeft u over mij?",
+        email=EMAIL,
+        **extra,
+    )
+
+
+def _send(officer, case, **extra):
+    extra.setdefault("expected_version", Case.objects.get(pk=case.pk).version)
+    extra.setdefault("result_code", "verstrekt")
+    return services.access_request_answer(actor=officer, reference=case.reference, **extra)
+
+
+def _type(admin_actor, code, statuses, *, anonymous=False):
+    """A published access-request type of our own, to try other state machines."""
+    spec = {
+        "code": code,
+        "kind": "access_request",
+        "name": "Inzage " + code,
+        "explanation": "x",
+        "processing_activity": "avg-verzoeken",
+        "confidentiality": "vertrouwelijk",
+        "department": "Privacy en Informatiebeveiliging",
+        "term_amount": 1,
+        "term_unit": "months",
+        "anonymous_allowed": anonymous,
+        "statuses": statuses,
+        "results": [
+            {"code": "verstrekt", "name": "Verstrekt", "resident_text": "Gekregen."},
+            {"code": "afgewezen", "name": "Afgewezen", "resident_text": "Niet gekregen."},
+        ],
+    }
+    return cases.case_type_publish(
+        actor=admin_actor, case_type=cases.case_type_create(actor=admin_actor, spec=spec)
+    )
+
+
+def _status(code, *, notify=False, final=False, nxt=()):
+    return {
+        "code": code,
+        "name": code.capitalize(),
+        "resident_text": code,
+        "notify": notify,
+        "final": final,
+        "next": list(nxt),
+    }
+
+
+@pytest.fixture
+def admin(make_staff):
+    return staff_actor(make_staff("administrator", username="beheer-a"))
+
+
+# --- The service ---------------------------------------------------------------------------
+
+
+def test_answer_sends_both_documents_and_finishes_the_request(catalogue, me, privacy_officer):
+    report(me, "Lantaarnpaal kapot")
+    case = _request(me)
+    before = set(Notification.objects.filter(case=case).values_list("pk", flat=True))
+    answer = _send(privacy_officer, case, explanation="Alles staat erin.")
+
+    case = Case.objects.select_related("status", "result").get(pk=case.pk)
+    assert not case.is_open and case.status.code == "afgehandeld" and case.status.is_final
+    assert case.result.code == "verstrekt"
+    history = list(
+        case.statuses.order_by("set_at", "id").values_list("status_type__code", flat=True)
+    )
+    assert history == ["ontvangen", "afgehandeld"]  # the transition the type allows
+    assert case.statuses.get(status_type__code="afgehandeld").explanation == "Alles staat erin."
+    event = CaseEvent.objects.get(case=case, kind=CaseEvent.Kind.STATUS)
+    assert event.data == {"status": "afgehandeld", "result": "verstrekt"}
+    assert event.actor_role == "privacy_officer"
+
+    names = sorted(case.documents.values_list("original_name", flat=True))
+    assert [n.rsplit(".", 1)[1] for n in names] == ["html", "json"]
+    data = json.loads(CaseDocument.objects.get(pk=answer.machine.pk).file.read())
+    export.DossierExport.model_validate(data)
+    assert data["subject"] == me.subject
+    zaken = next(s for s in data["sections"] if s["key"] == "zaken")
+    assert any("Lantaarnpaal kapot" in json.dumps(r) for r in zaken["records"])
+    # the export made for the resident is in the log it carries, and in their dossier log
+    assert any(
+        e["action"] == "export" and e["objectId"] == case.reference and e["actorKind"] == "staff"
+        for e in data["processingLog"]
+    )
+    html = CaseDocument.objects.get(pk=answer.readable.pk).file.read().decode()
+    assert answer.readable.content_type == "text/html"
+    assert "Antwoord op uw inzageverzoek" in html and case.reference in html
+    assert "Lantaarnpaal kapot" in html and "Autoriteit Persoonsgegevens" in html
+    assert "<link" not in html and "<script" not in html and 'src="' not in html  # one file
+
+    new = Notification.objects.filter(case=case).exclude(pk__in=before)
+    assert list(new.values_list("subject", flat=True)) == [f"Uw zaak {case.reference}: Afgehandeld"]
+    assert new.get().to == EMAIL
+    logged = ProcessingLogEntry.objects.filter(subject=me.subject, object_id=case.reference)
+    assert (
+        logged.filter(action="export", actor_kind="staff", actor_role="privacy_officer").count()
+        == 1
+    )
+    assert logged.filter(action="update", object_type="zaak").count() == 1  # the status
+
+
+def test_answer_walks_the_transitions_and_mails_as_each_status_says(
+    catalogue, me, admin, privacy_officer
+):
+    _type(
+        admin,
+        "inzage-lang",
+        [
+            _status("ontvangen", notify=True, nxt=["verzamelen"]),
+            _status("verzamelen", nxt=["klaar"]),  # no e-mail for this step
+            _status("klaar", final=True),  # nor for this one: the document's e-mail then
+        ],
+    )
+    case = _request(me, code="inzage-lang")
+    before = Notification.objects.filter(case=case).count()
+    _send(privacy_officer, case)
+    case.refresh_from_db()
+    history = list(
+        case.statuses.order_by("set_at", "id").values_list("status_type__code", flat=True)
+    )
+    assert history == ["ontvangen", "verzamelen", "klaar"] and case.closed_at is not None
+    subjects = list(Notification.objects.filter(case=case).values_list("subject", flat=True))
+    assert len(subjects) == before + 1
+    assert subjects[-1] == f"Een document bij uw zaak {case.reference}"
+
+
+def test_of_two_final_statuses_as_near_the_first_in_the_type_is_taken(
+    catalogue, me, admin, privacy_officer
+):
+    _type(
+        admin,
+        "inzage-twee",
+        [
+            _status("ontvangen", nxt=["geweigerd", "verstuurd"]),
+            _status("verstuurd", final=True),
+            _status("geweigerd", final=True),
+        ],
+    )
+    case = _request(me, code="inzage-twee")
+    _send(privacy_officer, case)
+    case.refresh_from_db()
+    assert case.status.code == "verstuurd"
+
+
+def test_a_request_a_handler_took_on_goes_from_there(catalogue, me, make_staff, privacy_officer):
+    case = _request(me)
+    avg = staff_actor(
+        make_staff("case_handler", username="avg", unit="Privacy en Informatiebeveiliging")
+    )
+    cases.case_set_status(
+        actor=avg, case=case, expected_version=case.version, status_code="in-behandeling"
+    )
+    _send(privacy_officer, case)
+    history = list(
+        case.statuses.order_by("set_at", "id").values_list("status_type__code", flat=True)
+    )
+    assert history == ["ontvangen", "in-behandeling", "afgehandeld"]
+
+
+def test_no_way_to_a_final_status_is_refused_and_nothing_is_written(
+    catalogue, me, admin, privacy_officer
+):
+    _type(admin, "inzage-vast", [_status("ontvangen"), _status("klaar", final=True)])
+    case = _request(me, code="inzage-vast")
+    with pytest.raises(InvalidInput, match="kan dit verzoek niet worden afgerond"):
+        _send(privacy_officer, case)
+    case.refresh_from_db()
+    assert case.is_open and not case.documents.exists()
+
+
+def test_a_wrong_result_writes_nothing(catalogue, me, privacy_officer, settings):
+    case = _request(me)
+    with pytest.raises(InvalidInput) as refused:
+        _send(privacy_officer, case, result_code="bestaat-niet")
+    assert refused.value.details == {"field": "result"}
+    case.refresh_from_db()
+    assert case.is_open and case.version == 1 and not case.documents.exists()
+    assert case.statuses.count() == 1
+    assert not ProcessingLogEntry.objects.filter(object_id=case.reference, action="export").exists()
+    assert not any(settings.MEDIA_ROOT.rglob("*.json"))
+
+
+def test_a_second_send_makes_no_second_document_close_or_mail(catalogue, me, privacy_officer):
+    case = _request(me)
+    version = case.version
+    _send(privacy_officer, case, expected_version=version)
+    counts = (
+        CaseDocument.objects.filter(case=case).count(),
+        Notification.objects.filter(case=case).count(),
+        case.statuses.count(),
+        ProcessingLogEntry.objects.filter(action="export", object_id=case.reference).count(),
+    )
+    # the double click: the same form again, before the page changed
+    with pytest.raises(InvalidInput, match="al afgesloten"):
+        _send(privacy_officer, case, expected_version=version)
+    assert counts == (
+        CaseDocument.objects.filter(case=case).count(),
+        Notification.objects.filter(case=case).count(),
+        case.statuses.count(),
+        ProcessingLogEntry.objects.filter(action="export", object_id=case.reference).count(),
+    )
+    assert counts[0] == 2
+
+
+def test_a_change_since_the_check_is_a_conflict(catalogue, me, make_staff, privacy_officer):
+    case = _request(me)
+    seen = case.version
+    avg = staff_actor(
+        make_staff("case_handler", username="avg", unit="Privacy en Informatiebeveiliging")
+    )
+    cases.case_extend(actor=avg, case=case, expected_version=seen, reason="Veel gegevens")
+    with pytest.raises(Conflict, match="Iemand anders heeft deze zaak intussen gewijzigd"):
+        _send(privacy_officer, case, expected_version=seen)
+    case.refresh_from_db()
+    assert case.is_open and not case.documents.exists()
+
+
+def test_the_stale_copy_of_a_second_send_meets_the_first_in_the_database(
+    catalogue, me, privacy_officer, monkeypatch
+):
+    """A second send that read the case while it was still open (the race the checks
+    before the transaction cannot see) is refused by the version, with a plain message."""
+    case = _request(me)
+    version = case.version
+    stale = services.access_request_case(actor=privacy_officer, reference=case.reference)
+    _send(privacy_officer, case, expected_version=version)
+    monkeypatch.setattr(services, "access_request_case", lambda **kw: stale)
+    with pytest.raises(Conflict, match="net afgehandeld"):
+        _send(privacy_officer, case, expected_version=version)
+    assert CaseDocument.objects.filter(case=case).count() == 2
+    assert Case.objects.get(pk=case.pk).statuses.count() == 2
+
+
+def test_only_the_privacy_officer_answers(catalogue, me, make_staff):
+    case = _request(me)
+    avg = staff_actor(
+        make_staff("case_handler", username="avg", unit="Privacy en Informatiebeveiliging")
+    )
+    for actor in (avg, me, Actor.system("job")):
+        with pytest.raises(NotAllowed):
+            _send(actor, case)
+        with pytest.raises(NotAllowed):
+            services.access_request_case(actor=actor, reference=case.reference)
+    assert Case.objects.get(pk=case.pk).is_open
+
+
+def test_the_privacy_officer_moves_access_requests_only(catalogue, me, privacy_officer):
+    """The one widening in cases: case_set_status lets the privacy officer move an
+    access request, not any other case."""
+    melding = report(me)
+    with pytest.raises(NotAllowed):
+        cases.case_set_status(
+            actor=privacy_officer,
+            case=melding,
+            expected_version=melding.version,
+            status_code="in-behandeling",
+        )
+    request = _request(me)
+    cases.case_set_status(
+        actor=privacy_officer,
+        case=request,
+        expected_version=request.version,
+        status_code="in-behandeling",
+    )
+
+
+def test_other_cases_closed_and_anonymous_requests_are_refused(
+    catalogue, me, admin, privacy_officer
+):
+    melding = report(me)
+    for reference in (melding.reference, "AAAA-BBBB-CCCC-DDDD", "\x00", ""):
+        with pytest.raises(NotFound, match="Dit inzageverzoek bestaat niet"):
+            services.access_request_answer(
+                actor=privacy_officer,
+                reference=reference,
+                expected_version=1,
+                result_code="verstrekt",
+            )
+    withdrawn = _request(me)
+    cases.case_withdraw(actor=me, case=withdrawn, expected_version=withdrawn.version)
+    with pytest.raises(InvalidInput, match="al afgesloten op"):
+        _send(privacy_officer, withdrawn)
+    with pytest.raises(InvalidInput):
+        services.access_request_preview(actor=privacy_officer, case=withdrawn)
+    _type(
+        admin,
+        "inzage-anoniem",
+        [_status("ontvangen", nxt=["klaar"]), _status("klaar", final=True)],
+        anonymous=True,
+    )
+    anonymous = cases.case_submit(
+        actor=Actor(kind=ActorKind.RESIDENT, unit="inwoner", role="anoniem"),
+        case_type_code="inzage-anoniem",
+        description="Wat weet u over mij?",
+        email=EMAIL,
+    )
+    with pytest.raises(InvalidInput, match="zonder in te loggen"):
+        _send(privacy_officer, anonymous)
+    assert not anonymous.documents.exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: SQLite runs one writer at a time, so there is no race to test",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_sends_at_the_same_moment_answer_once(catalogue, me, privacy_officer):
+    """Two privacy officers (or two tabs) send at once, on real connections: one answer."""
+    case = _request(me)
+    version = case.version
+    barrier = threading.Barrier(2, timeout=30)
+    outcomes: list[object] = []
+
+    def send():
+        try:
+            barrier.wait()
+            outcomes.append(_send(privacy_officer, case, expected_version=version))
+        except Exception as exc:  # the outcome is what is checked
+            outcomes.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    refused = [o for o in outcomes if isinstance(o, Exception)]
+    assert len(outcomes) == 2 and len(refused) == 1, outcomes
+    assert isinstance(refused[0], Conflict | InvalidInput), refused
+    case = Case.objects.get(pk=case.pk)
+    assert case.documents.count() == 2 and case.statuses.count() == 2 and not case.is_open
+    assert Notification.objects.filter(case=case, key__contains=":status:afgehandeld").count() == 1
+
+
+# --- The pages -----------------------------------------------------------------------------
+
+
+def _officer(make_staff, username="po-web"):
+    return _staff_client(
+        make_staff("privacy_officer", username=username, unit="Privacy en Informatiebeveiliging")
+    )
+
+
+def test_officer_checks_then_sends_and_the_resident_sees_the_answer(
+    catalogue, me, make_staff, resident_client
+):
+    report(me, "Lantaarnpaal kapot")
+    case = _request(me)
+    officer = _officer(make_staff)
+    queue = officer.get("/medewerkers/avg-verzoeken").content.decode()
+    url = f"/medewerkers/avg-verzoeken/{case.reference}/antwoord"
+    assert f'href="{url}"' in queue
+
+    page = officer.get(url)
+    assert page.status_code == 200 and page["Cache-Control"] == "no-store"
+    html = page.content.decode()
+    assert "Verstuur en rond af" in html and "Lantaarnpaal kapot" in html  # the preview
+    assert f'name="version" value="{case.version}"' in html
+    assert 'value="verstrekt"' in html and "checked" in html  # the only result, chosen
+    assert ProcessingLogEntry.objects.filter(
+        subject=me.subject, action="read", actor_kind="staff", object_id=case.reference
+    ).exists()
+    assert not Case.objects.get(pk=case.pk).documents.exists()  # checking sends nothing
+
+    sent = officer.post(url, {"version": case.version, "result": "verstrekt"})
+    assert sent.status_code == 302 and sent["Location"] == "/medewerkers/avg-verzoeken"
+    after = officer.get(sent["Location"]).content.decode()
+    assert "is verstuurd en het verzoek is afgehandeld" in after
+    assert url not in after  # no longer among the open requests
+
+    # the resident: finished in Mijn zaken, the answer to download, the export in the log
+    mine = resident_client.get("/mijn-zaken").content.decode()
+    assert "Afgehandeld: Verstrekt" in mine
+    detail = resident_client.get(f"/mijn-zaken/{case.reference}").content.decode()
+    assert "U heeft een overzicht van uw gegevens gekregen." in detail
+    assert "Uw antwoord staat hieronder bij Documenten" in detail
+    document = Case.objects.get(pk=case.pk).documents.get(content_type="text/html")
+    link = f"/mijn-zaken/{case.reference}/documenten/{document.public_id}"
+    assert link in detail
+    download = resident_client.get(link)
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith("text/html")
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert "Antwoord op uw inzageverzoek" in b"".join(download.streaming_content).decode()
+    log = resident_client.get("/mijn-gegevens/verwerkingen").context["rows"]
+    assert any(
+        row.action == "export"
+        and row.who == "Privacy en Informatiebeveiliging, Privacy officer"
+        and case.reference in row.concerns
+        for row in log
+    ), [(r.who, r.action, r.concerns) for r in log]
+
+
+def test_a_double_click_gets_a_plain_answer_not_a_second_answer(catalogue, me, make_staff):
+    case = _request(me)
+    officer = _officer(make_staff)
+    url = f"/medewerkers/avg-verzoeken/{case.reference}/antwoord"
+    form = {"version": case.version, "result": "verstrekt"}
+    assert officer.post(url, form).status_code == 302
+    again = officer.post(url, form)
+    assert again.status_code == 400
+    html = again.content.decode()
+    assert "Dit inzageverzoek is al afgesloten op" in html and "Verstuur en rond af" not in html
+    assert Case.objects.get(pk=case.pk).documents.count() == 2
+    shown = officer.get(url)
+    assert shown.status_code == 400 and "al afgesloten op" in shown.content.decode()
+
+
+def test_answer_page_refuses_with_plain_messages(catalogue, me, make_staff):
+    case = _request(me)
+    officer = _officer(make_staff)
+    url = f"/medewerkers/avg-verzoeken/{case.reference}/antwoord"
+    no_version = officer.post(url, {"result": "verstrekt"})
+    assert (
+        no_version.status_code == 400 and "Laad de pagina opnieuw." in no_version.content.decode()
+    )
+    no_result = officer.post(url, {"version": case.version, "result": "weg"})
+    assert no_result.status_code == 400
+    assert "Kies een resultaat om de zaak af te sluiten." in no_result.content.decode()
+    stale = officer.post(url, {"version": case.version + 5, "result": "verstrekt"})
+    assert stale.status_code == 409
+    assert "Iemand anders heeft deze zaak intussen gewijzigd" in stale.content.decode()
+    assert f'name="version" value="{case.version}"' in stale.content.decode()  # fresh
+    melding = report(me)
+    for bad in (melding.reference, "XXXX", "%00"):
+        assert officer.get(f"/medewerkers/avg-verzoeken/{bad}/antwoord").status_code == 404
+        assert (
+            officer.post(f"/medewerkers/avg-verzoeken/{bad}/antwoord", form_for(case)).status_code
+            == 404
+        )
+    assert Case.objects.get(pk=case.pk).is_open and not case.documents.exists()
+
+
+def form_for(case):
+    return {"version": case.version, "result": "verstrekt"}
+
+
+def test_only_privacy_officers_reach_the_answer_page(catalogue, me, make_staff, resident_client):
+    case = _request(me)
+    url = f"/medewerkers/avg-verzoeken/{case.reference}/antwoord"
+    handler = _staff_client(
+        make_staff("case_handler", username="avg", unit="Privacy en Informatiebeveiliging")
+    )
+    assert handler.get(url).status_code == 403
+    assert handler.post(url, form_for(case)).status_code == 403
+    assert resident_client.get(url).status_code == 403
+    assert resident_client.post(url, form_for(case)).status_code == 403
+    anonymous = Client().post(url, form_for(case))
+    assert anonymous.status_code == 302 and "/medewerkers/inloggen" in anonymous["Location"]
+    assert Case.objects.get(pk=case.pk).is_open and not case.documents.exists()
+
+
+def test_answer_page_query_count_does_not_grow_with_the_dossier(
+    catalogue, me, make_staff, django_assert_max_num_queries
+):
+    case = _request(me)
+    officer = _officer(make_staff)
+    url = f"/medewerkers/avg-verzoeken/{case.reference}/antwoord"
+    for _ in range(3):
+        report(me)
+    with django_assert_max_num_queries(60) as few:
+        assert officer.get(url).status_code == 200
+    for _ in range(12):
+        report(me)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert officer.get(url).status_code == 200
+
+
+def test_answer_page_in_english_and_the_answer_in_dutch(catalogue, me, make_staff):
+    case = _request(me)
+    officer = _officer(make_staff)
+    officer.cookies["django_language"] = "en"
+    url = f"/medewerkers/avg-verzoeken/{case.reference}/antwoord"
+    html = officer.get(url).content.decode()
+    assert "Send and finish" in html and "Verstuur en rond af" not in html
+    assert "Uw rechten" in html  # the preview shows the answer as it goes out: in Dutch
+    officer.post(url, form_for(case))
+    document = Case.objects.get(pk=case.pk).documents.get(content_type="text/html")
+    assert "Antwoord op uw inzageverzoek" in document.file.read().decode()
