@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from stadhuis.core import shared
 from stadhuis.participation import services
-from stadhuis.participation.models import Count, CountStatus, PhaseKind
+from stadhuis.participation.models import Count, CountStatus, PhaseKind, Process
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -444,3 +444,20 @@ def test_a_shared_part_gives_each_visitor_their_own_csrf_token(db):
     within = visitor()
     within.shared_answer = True  # the page around it is a shared answer being rendered
     assert shared.csrf_placeholder() in part(within)
+
+
+def test_a_kept_object_is_made_once_per_version_and_each_caller_has_their_own(make_process):
+    process = make_process()
+    made = []
+
+    def make():
+        made.append(1)
+        return Process.objects.get(pk=process.pk)
+
+    first = shared.kept(("p",), 1, make)
+    first.title = "door de eerste veranderd"
+    assert shared.kept(("p",), 1, make).title == process.title  # a copy of its own
+    assert len(made) == 1
+    shared.kept(("p",), 2, make)  # a newer version: made again
+    assert len(made) == 2
+    assert shared.kept(("p",), 1, make) is not None and len(made) == 2  # older: the newer copy

@@ -190,6 +190,28 @@ def _store(cache_key: str, copy) -> None:
         caches[CACHE].set(cache_key, copy)
 
 
+@dataclass(frozen=True)
+class _Kept:
+    version: int
+    value: object
+    until: None = None
+
+
+def kept(what: tuple, number: int, make: Callable[[], object]):
+    """``make()``, kept in this process under ``what`` while the version of its data is
+    ``number``: an object a shared page needs for every visitor (the process itself,
+    with its phases), fetched once per change instead of on every view. Each caller
+    gets a copy of its own (the cache pickles). ``None`` is not kept."""
+    cache_key = hashlib.sha256(repr(("kept", *what)).encode()).hexdigest()
+    copy = _stored(cache_key)
+    if copy is not None and copy.version >= number:
+        return copy.value
+    value = make()
+    if value is not None:
+        _store(cache_key, _Kept(version=number, value=value))
+    return value
+
+
 def fragment(
     request: HttpRequest,
     key: Callable[[], tuple[tuple, int] | None],

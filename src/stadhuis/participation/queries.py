@@ -66,6 +66,16 @@ def public_process(public_id) -> Process | None:
     )
 
 
+def shown_process(request, public_id) -> Process | None:
+    """``public_process`` for a process page: for a ``SHARED_KINDS`` process kept while
+    its version holds (``shared.kept``), so its page fetches it once per change."""
+    found = shared_key(request, public_id, "process")
+    if found is None:
+        return public_process(public_id)
+    what, number = found
+    return shared.kept(what, number, lambda: public_process(public_id))
+
+
 # Processes whose page is mostly a public list (ideas, projects): one rendering of it,
 # and of the API's idea list, serves every anonymous visitor until the process changes.
 SHARED_KINDS = (ProcessKind.CROWDSOURCING, ProcessKind.BUDGET)

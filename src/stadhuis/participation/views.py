@@ -86,7 +86,7 @@ def process_detail(request, process_id):
 
 
 def _process_page(request, process_id):
-    process = _found(queries.public_process(process_id))
+    process = _found(queries.shown_process(request, process_id))
     phase = services.current_phase(process)
     body, status = shared.fragment(
         request,
