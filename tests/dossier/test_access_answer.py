@@ -329,13 +329,9 @@ def test_other_cases_closed_and_anonymous_requests_are_refused(
     assert not anonymous.documents.exists()
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="needs PostgreSQL: SQLite runs one writer at a time, so there is no race to test",
-)
-@pytest.mark.django_db(transaction=True)
-def test_two_sends_at_the_same_moment_answer_once(catalogue, me, privacy_officer):
-    """Two privacy officers (or two tabs) send at once, on real connections: one answer."""
+def test_two_sends_at_the_same_moment_answer_once(committed_db, catalogue, me, privacy_officer):
+    """Two privacy officers (or two tabs) send at once, on real connections: one answer.
+    PostgreSQL only (``committed_db``): SQLite runs one writer at a time, so no race."""
     case = _request(me)
     version = case.version
     barrier = threading.Barrier(2, timeout=30)
