@@ -486,7 +486,7 @@ def test_answer_page_query_count_does_not_grow_with_the_dossier(
     url = f"/medewerkers/avg-verzoeken/{case.reference}/antwoord"
     for _ in range(3):
         report(me)
-    with django_assert_max_num_queries(60) as few:
+    with django_assert_max_num_queries(40) as few:  # 38 on SQLite, with the log write
         assert officer.get(url).status_code == 200
     for _ in range(12):
         report(me)

@@ -32,3 +32,14 @@ def test_avg_requests_table_scrolls_in_a_box_named_by_the_page_heading(catalogue
     html = officer.get("/medewerkers/avg-verzoeken").content.decode()
     assert assert_tables_scroll_in_labelled_regions(html) == 1
     assert '<h1 id="verzoeken-title">' in html
+
+
+def test_access_answer_check_shows_the_answer_tables_in_named_boxes(catalogue, me, make_staff):
+    from stadhuis.cases import services as cases
+    from tests.dossier.test_views import _staff_client
+
+    request = cases.case_submit(actor=me, case_type_code="avg-inzage", description="Inzage")
+    officer = _staff_client(make_staff("privacy_officer", username="po-a11y2"))
+    html = officer.get(f"/medewerkers/avg-verzoeken/{request.reference}/antwoord").content.decode()
+    assert assert_tables_scroll_in_labelled_regions(html) == 2  # the answer's two tables
+    assert '<legend class="form-label">Resultaat</legend>' in html  # radios in a fieldset
