@@ -461,3 +461,30 @@ def test_a_kept_object_is_made_once_per_version_and_each_caller_has_their_own(ma
     shared.kept(("p",), 2, make)  # a newer version: made again
     assert len(made) == 2
     assert shared.kept(("p",), 1, make) is not None and len(made) == 2  # older: the newer copy
+
+
+@pytest.mark.parametrize("visitor", ["client", "resident_client"])
+def test_a_phase_that_ends_just_before_the_list_renders_ends_the_stored_list(
+    visitor, request, make_process, monkeypatch
+):
+    """The phase is read a moment before the ideas phase ends and the shared list starts
+    rendering a moment after: its copy must end at that boundary, not hold the ideas
+    phase (the button to send an idea) until the next one."""
+    from stadhuis.participation import views
+
+    client = request.getfixturevalue(visitor)
+    process = make_process(phase="ideas")
+    boundary = process.phases.get(kind=PhaseKind.IDEAS).ends_at
+    clock = {"now": boundary - dt.timedelta(milliseconds=1)}
+    monkeypatch.setattr(timezone, "now", lambda: clock["now"])
+    current_phase = services.current_phase
+
+    def the_phase_then_the_boundary(*args, **kwargs):
+        phase = current_phase(*args, **kwargs)
+        clock["now"] = boundary + dt.timedelta(milliseconds=1)
+        return phase
+
+    monkeypatch.setattr(views.services, "current_phase", the_phase_then_the_boundary)
+    _page(client, process)
+    monkeypatch.setattr(views.services, "current_phase", current_phase)
+    assert "Stuur een idee in" not in _page(client, process)  # the review phase runs now

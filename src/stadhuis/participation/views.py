@@ -87,20 +87,21 @@ def process_detail(request, process_id):
 
 def _process_page(request, process_id):
     process = _found(queries.shown_process(request, process_id))
-    phase = services.current_phase(process)
     body, status = shared.fragment(
         request,
         lambda: queries.shared_key(request, process_id, "process-body"),
-        lambda: _process_body(request, process, phase),
+        lambda: _process_body(request, process),
         until=lambda started: services.next_phase_change(process, started),
     )
     context = {"process": process, "eligibility": _eligibility(request, process), "body": body}
     return render(request, "participation/process_detail.html", context, status=status), process
 
 
-def _process_body(request, process, phase) -> tuple[str, int]:
+def _process_body(request, process) -> tuple[str, int]:
     """What a process's page shows below its question: the same for every visitor, so
-    the idea list is shared by all of them (``shared.fragment``)."""
+    the idea list is shared by all of them (``shared.fragment``). The phase is read here,
+    after the part began rendering: its copy ends at the next phase change after that."""
+    phase = services.current_phase(process)
     context = {"process": process, "phase": phase}
     status = 200
     if process.kind in (ProcessKind.CROWDSOURCING, ProcessKind.BUDGET):
