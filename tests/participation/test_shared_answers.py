@@ -488,3 +488,27 @@ def test_a_phase_that_ends_just_before_the_list_renders_ends_the_stored_list(
     _page(client, process)
     monkeypatch.setattr(views.services, "current_phase", current_phase)
     assert "Stuur een idee in" not in _page(client, process)  # the review phase runs now
+
+
+def test_a_page_stored_while_a_resident_renders_the_list_holds_the_new_list(
+    resident_client, make_process, me, monkeypatch
+):
+    """While a resident renders the list anew after a change, an anonymous visitor's page
+    is rendered to be stored under the new version: it must not take the list from
+    before the change, or every anonymous visitor gets that until the next change."""
+    from stadhuis.participation import views
+
+    process = make_process()
+    idea = _idea(me, process)
+    assert "0 keer gesteund" in _page(Client(), process)
+    services.idea_support(actor=me, idea=idea)
+    render, meanwhile = views._process_body, []
+
+    def render_while_an_anonymous_visitor_comes(request, *args):
+        if not meanwhile:
+            meanwhile.append(_page(Client(), process))
+        return render(request, *args)
+
+    monkeypatch.setattr(views, "_process_body", render_while_an_anonymous_visitor_comes)
+    assert "1 keer gesteund" in _page(resident_client, process)
+    assert "1 keer gesteund" in _page(Client(), process)

@@ -221,14 +221,17 @@ def fragment(
 ) -> tuple[str, int]:
     """A part of a page that is the same for every visitor (a process's idea list), in
     a page rendered for each visitor (with their name, or a notice for them): the
-    stored copy for ``key(fresh)``, else ``render()``, which gives the HTML and the
+    stored copy for ``key()``, else ``render()``, which gives the HTML and the
     page's status; stored when that is 200.
 
     ``key()`` is as for ``answer``; for a logged-in visitor it must hold the version as
     it is now (``version(..., request)``): they never get a copy from before a change,
     not even while another thread renders it anew, so they see their own support at
-    once. A ``{% csrf_token %}`` in the part
-    is stored as the placeholder and each visitor gets their own token."""
+    once. Nor does a page being rendered to be stored (``answer``): it would keep the
+    old part under the new version. ``render()`` reads what depends on the time (the
+    phase) itself, as ``until(started)`` counts from the moment it was called. A
+    ``{% csrf_token %}`` in the part is stored as the placeholder and each visitor gets
+    their own token."""
     found = key()
     if found is None:
         return render()
@@ -238,7 +241,10 @@ def fragment(
     if copy is not None and copy.version >= number:
         return _for_visitor(request, copy.html), 200
     if not _begin(cache_key):
-        if copy is not None and not request.user.is_authenticated:
+        # the copy from before the change, only to a visitor whose page is not stored:
+        # a shared answer would keep it under the new version until the next change
+        inside_shared = getattr(request, "shared_answer", False)
+        if copy is not None and not request.user.is_authenticated and not inside_shared:
             return _for_visitor(request, copy.html), 200
         return render()
     try:
