@@ -512,3 +512,21 @@ def test_a_page_stored_while_a_resident_renders_the_list_holds_the_new_list(
     monkeypatch.setattr(views, "_process_body", render_while_an_anonymous_visitor_comes)
     assert "1 keer gesteund" in _page(resident_client, process)
     assert "1 keer gesteund" in _page(Client(), process)
+
+
+def test_a_shared_part_is_rendered_as_for_an_anonymous_visitor(resident_client, make_process, me):
+    """Nothing of the visitor whose request renders the part can get into the copy,
+    even if its template ever asks for the user."""
+    from django.template import RequestContext, Template
+    from django.test import RequestFactory
+
+    from stadhuis.accounts.models import Resident
+
+    template = Template("{% if user.is_authenticated %}ingelogd als {{ user.pk }}{% endif %}")
+    request = RequestFactory().get("/deel")
+    request.user, request.LANGUAGE_CODE = Resident.objects.get().user, "nl"
+    html, _status = shared.fragment(
+        request, lambda: (("deel",), 1), lambda: (template.render(RequestContext(request)), 200)
+    )
+    assert "ingelogd" not in html
+    assert request.user.is_authenticated  # and the visitor is themselves again afterwards

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
@@ -41,6 +42,7 @@ _KEPT_HEADERS = ("Content-Type", "Link")
 
 
 _recent: dict[str, tuple[float, int]] = {}  # version() remembers numbers here
+_recent_lock = threading.Lock()
 _rendering: set[str] = set()  # the keys a thread of this process is rendering now
 _rendering_lock = threading.Lock()
 
@@ -69,10 +71,11 @@ def version(
     else:
         number = fetch()
         if number is not None and delay > 0:
-            seen = _recent.get(name)
-            # a slower thread's read from before the last change must not put it back
-            if seen is None or seen[1] <= number:
-                _recent[name] = (time.monotonic(), number)
+            with _recent_lock:
+                seen = _recent.get(name)
+                # a slower thread's read from before the last change must not put it back
+                if seen is None or seen[1] <= number:
+                    _recent[name] = (time.monotonic(), number)
     asked[name] = number
     return number
 
@@ -231,7 +234,7 @@ def fragment(
     old part under the new version. ``render()`` reads what depends on the time (the
     phase) itself, as ``until(started)`` counts from the moment it was called. A
     ``{% csrf_token %}`` in the part is stored as the placeholder and each visitor gets
-    their own token."""
+    their own token. The part is rendered as for an anonymous visitor."""
     found = key()
     if found is None:
         return render()
@@ -249,12 +252,14 @@ def fragment(
         return render()
     try:
         started = timezone.now()
-        outer = getattr(request, "shared_answer", False)
-        request.shared_answer = True
+        outer, visitor = getattr(request, "shared_answer", False), request.user
+        # rendered as for an anonymous visitor: nothing of this visitor's can get into
+        # the copy, even if the part's template ever asks for the user
+        request.shared_answer, request.user = True, AnonymousUser()
         try:
             html, status = render()
         finally:
-            request.shared_answer = outer
+            request.shared_answer, request.user = outer, visitor
         if status == 200:
             _store(cache_key, _Fragment(version=number, html=str(html), until=until(started)))
         return _for_visitor(request, html), status
