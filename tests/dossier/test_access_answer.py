@@ -210,6 +210,33 @@ def test_a_wrong_result_writes_nothing(catalogue, me, privacy_officer, settings)
     assert not any(settings.MEDIA_ROOT.rglob("*.json"))
 
 
+def test_a_result_that_closes_without_the_data_cannot_go_with_the_answer(
+    catalogue, me, privacy_officer, settings
+):
+    """'Geweigerd' sends nothing: the state machine refuses the answer with it (and the
+    handler sets a refusal on the case page, with the reason)."""
+    case = _request(me)
+    with pytest.raises(InvalidInput, match="zonder de gegevens") as refused:
+        _send(privacy_officer, case, result_code="geweigerd")
+    assert refused.value.details == {"field": "result"}
+    case.refresh_from_db()
+    assert case.is_open and case.version == 1 and not case.documents.exists()
+    assert not ProcessingLogEntry.objects.filter(object_id=case.reference, action="export").exists()
+    assert not any(settings.MEDIA_ROOT.rglob("*.json"))
+
+
+def test_the_answer_page_offers_only_the_results_that_go_with_an_answer(catalogue, me, make_staff):
+    case = _request(me)
+    officer = _officer(make_staff)
+    url = f"/medewerkers/avg-verzoeken/{case.reference}/antwoord"
+    html = officer.get(url).content.decode()
+    assert 'value="verstrekt"' in html and 'value="geweigerd"' not in html
+    refused = officer.post(url, {"version": case.version, "result": "geweigerd"})
+    assert refused.status_code == 400
+    assert "Kies een resultaat om de zaak af te sluiten." in refused.content.decode()
+    assert Case.objects.get(pk=case.pk).is_open and not case.documents.exists()
+
+
 def test_a_second_send_makes_no_second_document_close_or_mail(catalogue, me, privacy_officer):
     case = _request(me)
     version = case.version

@@ -76,7 +76,7 @@ class StatusTypeInline(_FrozenWhenPublished, admin.StackedInline):
 
 class ResultTypeInline(_FrozenWhenPublished, admin.TabularInline):
     model = ResultType
-    fields = ["code", "name", "resident_text"]
+    fields = ["code", "name", "resident_text", "closes_without_answer"]
 
 
 @admin.register(CaseType)

@@ -142,6 +142,14 @@ class ResultTypeOut(Out):
     code: str
     name: str
     resident_text: str
+    closes_without_answer: bool = Field(
+        description=(
+            "Access requests only: this result (refused, withdrawn) closes the request "
+            "without the data and needs an `explanation`. Any other result of an access "
+            "request goes only with the answer the privacy officer sends; setting it with "
+            "`POST /cases/{reference}/statuses` gives 400."
+        )
+    )
 
 
 class Term(Out):
@@ -367,7 +375,12 @@ def _case_type_out(case_type: CaseType) -> dict:
             for s in statuses
         ],
         "result_types": [
-            {"code": r.code, "name": r.name, "resident_text": r.resident_text}
+            {
+                "code": r.code,
+                "name": r.name,
+                "resident_text": r.resident_text,
+                "closes_without_answer": r.closes_without_answer,
+            }
             for r in case_type.results.all()
         ],
     }
@@ -574,7 +587,9 @@ def list_case_statuses(
 def create_case_status(request: HttpRequest, body: CaseStatusIn, reference: str = REFERENCE_PATH):
     """Needs a grant with `update` for the case type (404 outside the grants' scope).
     Only transitions the case type allows; a final status needs a `result`. Send the
-    case's `version` as `expectedVersion`: a stale one gives 409 and changes nothing."""
+    case's `version` as `expectedVersion`: a stale one gives 409 and changes nothing.
+    An access request cannot be closed here as answered (400): only a result with
+    `closesWithoutAnswer`, with an `explanation` for the resident."""
     access = _access(request)
     case = api_services.case_set_status_by_application(
         actor=access.actor,

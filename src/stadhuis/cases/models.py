@@ -144,6 +144,16 @@ class ResultType(models.Model):
     code = models.SlugField(max_length=40)
     name = models.CharField(_("naam"), max_length=120)
     resident_text = models.TextField(_("tekst voor de inwoner (B1)"))
+    # Fail closed: a new result of an access request means "answered" unless marked.
+    closes_without_answer = models.BooleanField(
+        _("sluit af zonder antwoord"),
+        default=False,
+        help_text=_(
+            "Alleen voor inzageverzoeken: dit resultaat (zoals geweigerd of ingetrokken) "
+            "sluit het verzoek af zonder de gegevens, met een toelichting voor de inwoner. "
+            "Elk ander resultaat kan alleen samen met het antwoord uit het dossier."
+        ),
+    )
 
     class Meta:
         ordering = ["case_type", "name"]
@@ -155,6 +165,12 @@ class ResultType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def needs_answer(self) -> bool:
+        """An access request (AVG art. 15) closed with this result must carry its answer:
+        ``cases.services.case_set_status`` refuses it without one."""
+        return self.case_type.kind == CaseKind.ACCESS_REQUEST and not self.closes_without_answer
 
 
 class Case(models.Model):

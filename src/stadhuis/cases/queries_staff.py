@@ -270,10 +270,20 @@ class CaseDetail:
     next_statuses: list[StatusType] = field(default_factory=list)
     results: list = field(default_factory=list)
     colleagues: list[User] = field(default_factory=list)
+    # An open access request: it is closed as answered only with the dossier's answer
+    # (``ResultType.needs_answer``), so the page offers the other results only.
+    answered_elsewhere: bool = False
 
 
 def case_detail(case: Case) -> CaseDetail:
     """Everything the staff case page shows, in a fixed number of queries."""
+    next_statuses = list(case.status.next_statuses.order_by("order")) if case.is_open else []
+    results = list(case.case_type.results.all())
+    answered_elsewhere = case.is_open and any(r.needs_answer for r in results)
+    if answered_elsewhere:
+        results = [r for r in results if not r.needs_answer]
+        if not results:  # nothing a handler may close it with here
+            next_statuses = [s for s in next_statuses if not s.is_final]
     return CaseDetail(
         case=case,
         timeline=list(case.statuses.select_related("status_type")),
@@ -282,9 +292,10 @@ def case_detail(case: Case) -> CaseDetail:
         notes=list(case.notes.select_related("author")),
         documents=list(case.documents.all()),
         escalation=Escalation.objects.filter(case=case).first() if case.escalated else None,
-        next_statuses=list(case.status.next_statuses.order_by("order")) if case.is_open else [],
-        results=list(case.case_type.results.all()),
+        next_statuses=next_statuses,
+        results=results,
         colleagues=colleagues(case.department),
+        answered_elsewhere=answered_elsewhere,
     )
 
 

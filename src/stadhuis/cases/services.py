@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -184,7 +185,13 @@ def case_type_new_version(*, actor: Actor, case_type: CaseType) -> CaseType:
                 [mapping[n.pk] for n in status.next_statuses.all()]
             )
         ResultType.objects.bulk_create(
-            ResultType(case_type=new, code=r.code, name=r.name, resident_text=r.resident_text)
+            ResultType(
+                case_type=new,
+                code=r.code,
+                name=r.name,
+                resident_text=r.resident_text,
+                closes_without_answer=r.closes_without_answer,
+            )
             for r in results
         )
     return new
@@ -514,6 +521,16 @@ def case_assign(
     return case
 
 
+@dataclass(frozen=True)
+class GeneratedDocument:
+    """A document the city makes (see ``case_attach_generated``): our own JSON, text or
+    HTML, never an upload."""
+
+    name: str
+    content_type: str
+    data: bytes
+
+
 def case_set_status(
     *,
     actor: Actor,
@@ -522,11 +539,20 @@ def case_set_status(
     status_code: str,
     explanation: str = "",
     result_code: str | None = None,
+    answer: Callable[[Case], Sequence[GeneratedDocument]] | None = None,
 ) -> Case:
     """Move a case along a transition its type allows; a final status needs a result.
 
+    An access request (AVG art. 15) is closed with a result that says the resident got
+    their data (``ResultType.needs_answer``) only together with that answer: ``answer``
+    makes the documents once the status is set (so they show the request as answered)
+    and they are attached here, in the same transaction, once each. Only
+    ``dossier.services.access_request_answer`` passes it; the staff case page and the API
+    cannot, so they cannot close such a request as answered. A result that closes it
+    without the data (refused, withdrawn) needs an explanation for the resident.
+
     The privacy officer may move access requests too: answering one from the dossier
-    (``dossier.services.access_request_answer``) finishes the case."""
+    finishes the case."""
     if case.case_type.kind == CaseKind.ACCESS_REQUEST:
         _require_handler_or_privacy(actor, case)
     else:
@@ -545,6 +571,7 @@ def case_set_status(
         result = case.case_type.results.filter(code=result_code or "").first()
         if result is None:
             raise InvalidInput(_("Kies een resultaat om de zaak af te sluiten."), field="result")
+    _check_answer(case, result, answer, explanation)
     now = timezone.now()
     changes = {"status": target, "status_since": now}
     if target.is_final:
@@ -563,7 +590,67 @@ def case_set_status(
         )
         _log(actor, case, Action.UPDATE)
         _queue_status_notification(case, target)
+        if answer is not None:
+            _attach_answer(actor, case, answer(case), status_mails=target.notify_resident)
     return case
+
+
+def _check_answer(case: Case, result: ResultType | None, answer, explanation: str) -> None:
+    """The rule of AVG art. 15 in the state machine: "answered" only with the answer."""
+    if case.case_type.kind != CaseKind.ACCESS_REQUEST:
+        if answer is not None:
+            raise InvalidInput(_("Alleen een inzageverzoek krijgt een antwoord uit het dossier."))
+        return
+    if result is None:  # not (yet) closing it
+        if answer is not None:
+            raise InvalidInput(_("Het antwoord gaat mee met de status die het verzoek afsluit."))
+        return
+    if result.needs_answer and answer is None:
+        raise InvalidInput(
+            _(
+                "Een inzageverzoek sluit u met '%(result)s' alleen af samen met het antwoord. "
+                "De privacyfunctionaris controleert het antwoord en verstuurt het bij "
+                "AVG-verzoeken ('Verstuur en rond af'); dan wordt het verzoek afgehandeld."
+            )
+            % {"result": _(result.name)},
+            field="result",
+        )
+    if not result.needs_answer and answer is not None:
+        raise InvalidInput(
+            _(
+                "Met '%(result)s' sluit u het verzoek af zonder de gegevens. Kies het "
+                "resultaat dat past bij het antwoord dat u verstuurt."
+            )
+            % {"result": _(result.name)},
+            field="result",
+        )
+    if not result.needs_answer and not explanation.strip():
+        raise InvalidInput(
+            _(
+                "Schrijf de inwoner waarom het verzoek zonder de gegevens wordt afgesloten. "
+                "De inwoner leest dit bij de zaak."
+            ),
+            field="explanation",
+        )
+
+
+def _attach_answer(
+    actor: Actor, case: Case, documents: Sequence[GeneratedDocument], *, status_mails: bool
+) -> None:
+    """Attach the answer's documents, each once. One e-mail in all: the final status's,
+    or else the last document's."""
+    if not documents:
+        raise InvalidInput(_("Het antwoord is leeg; er is niets verstuurd."))
+    for document in documents:
+        case_attach_generated(
+            actor=actor,
+            case=case,
+            name=document.name,
+            content_type=document.content_type,
+            data=document.data,
+            once=True,
+            notify=not status_mails and document is documents[-1],
+        )
 
 
 def case_suspend(*, actor: Actor, case: Case, expected_version: int, reason: str) -> Case:
@@ -867,7 +954,8 @@ def case_type_create(*, actor: Actor, spec: dict) -> CaseType:
     """Create a draft case type with its statuses, transitions and results.
 
     ``spec["statuses"]`` is a list of dicts (code, name, resident_text, notify, final,
-    next: [codes]); ``spec["results"]`` a list of dicts (code, name, resident_text).
+    next: [codes]); ``spec["results"]`` a list of dicts (code, name, resident_text and,
+    for an access request, closes_without_answer).
     """
     require_role(actor, Role.ADMINISTRATOR)
     spec = dict(spec)

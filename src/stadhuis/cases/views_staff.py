@@ -208,7 +208,7 @@ def _run(action, actor, case, detail, data):
 ACTIONS = ("claim", "assign", "status", "suspend", "resume", "extend", "message", "note", "respond")
 
 
-def _render_case(request, case, forms_by_action, *, failed=None, conflict=False, status=200):
+def _render_case(request, case, actor, forms_by_action, *, failed=None, conflict=False, status=200):
     detail = queries.case_detail(case)
     if forms_by_action is None:
         forms_by_action = _forms(detail)
@@ -223,6 +223,8 @@ def _render_case(request, case, forms_by_action, *, failed=None, conflict=False,
             "conflict": conflict,
             "today": timezone.localdate(),
             "is_mine": case.assignee_id == request.user.pk,
+            # an access request is answered (and so closed) on the privacy officer's page
+            "can_answer": actor.has_role(Role.PRIVACY_OFFICER),
         },
         status=status,
     )
@@ -233,8 +235,8 @@ def _render_case(request, case, forms_by_action, *, failed=None, conflict=False,
 @staff_required(Role.CASE_HANDLER)
 def case(request, reference):
     """Everything about one case, with the handler's actions."""
-    case, _actor = _handler_case(request, reference)
-    return _render_case(request, case, None)
+    case, actor = _handler_case(request, reference)
+    return _render_case(request, case, actor, None)
 
 
 @never_cache
@@ -263,6 +265,7 @@ def case_action(request, reference, action):
             return _render_case(
                 request,
                 fresh,
+                actor,
                 _forms(fresh_detail, (action, again)),
                 failed=again,
                 conflict=True,
@@ -279,7 +282,12 @@ def case_action(request, reference, action):
         status = 400
     case = queries.staff_case(reference)  # the service may have changed it in memory
     return _render_case(
-        request, case, _forms(queries.case_detail(case), (action, form)), failed=form, status=status
+        request,
+        case,
+        actor,
+        _forms(queries.case_detail(case), (action, form)),
+        failed=form,
+        status=status,
     )
 
 

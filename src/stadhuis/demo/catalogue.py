@@ -245,13 +245,31 @@ CASE_TYPES = [
         "statuses": _flow(
             received=_("We hebben uw verzoek ontvangen."),
             working=_("We verzamelen uw gegevens."),
-            done=_("U heeft uw gegevens ontvangen."),
+            done=_("We hebben uw verzoek afgehandeld. Hieronder leest u het resultaat."),
         ),
         "results": [
             {
                 "code": "verstrekt",
                 "name": _("Verstrekt"),
                 "resident_text": _("U heeft een overzicht van uw gegevens gekregen."),
+            },
+            {
+                "code": "geweigerd",
+                "name": _("Geweigerd"),
+                "resident_text": _(
+                    "We geven u de gegevens niet. Waarom niet, leest u in de toelichting. Bent "
+                    "u het daar niet mee eens? Dan kunt u een klacht indienen bij de Autoriteit "
+                    "Persoonsgegevens of naar de rechter gaan."
+                ),
+                "closes_without_answer": True,
+            },
+            {
+                "code": "ingetrokken",
+                "name": _("Ingetrokken"),
+                "resident_text": _(
+                    "U heeft uw verzoek ingetrokken. U kunt altijd een nieuw verzoek doen."
+                ),
+                "closes_without_answer": True,
             },
         ],
     },

@@ -297,7 +297,8 @@ def access_request_answer(
     finishes it, in one transaction: the case walks the type's transitions to its final
     status with ``result_code`` (each step through ``cases.case_set_status``: history,
     log, and the resident's e-mail where the status type says so), and the resident's
-    dossier export is attached twice, readable (HTML) and for a computer (JSON).
+    dossier export is attached twice, readable (HTML) and for a computer (JSON), by the
+    last step itself: cases closes an access request as answered only with its answer.
 
     ``expected_version`` is the case's version the officer checked: if anyone changed
     the case since, or a second click arrives after the first, nothing is written
@@ -320,6 +321,29 @@ def access_request_answer(
             "computer (.json)."
         )
     stem = f"antwoord-inzageverzoek-{timezone.localdate():%Y-%m-%d}"
+
+    def make_answer(case) -> list:
+        """Made once the final status is set, so the answer shows the request as
+        answered and carries the log entry of this export."""
+        record_processing(
+            actor=actor,
+            activity=case.case_type.processing_activity,
+            action=Action.EXPORT,
+            subjects=[case.subject],
+            object_type="zaak",
+            object_id=case.reference,
+        )
+        data = export.build(case.subject)
+        readable = export.readable_document(
+            case.subject,
+            data,
+            about={"reference": case.reference, "received_on": case.received_on},
+        )
+        return [  # the readable one last: its e-mail, if the final status sends none
+            cases.GeneratedDocument(stem, "application/json", export.to_json(data)),
+            cases.GeneratedDocument(stem, "text/html", readable),
+        ]
+
     try:
         with transaction.atomic():
             for step in steps:
@@ -330,40 +354,8 @@ def access_request_answer(
                     status_code=step.code,
                     result_code=result_code if step is final else None,
                     explanation=explanation if step is final else "",
+                    answer=make_answer if step is final else None,
                 )
-            record_processing(
-                actor=actor,
-                activity=case.case_type.processing_activity,
-                action=Action.EXPORT,
-                subjects=[case.subject],
-                object_type="zaak",
-                object_id=case.reference,
-            )
-            data = export.build(case.subject)
-            readable = export.readable_document(
-                case.subject,
-                data,
-                about={"reference": case.reference, "received_on": case.received_on},
-            )
-            machine = cases.case_attach_generated(
-                actor=actor,
-                case=case,
-                name=stem,
-                content_type="application/json",
-                data=export.to_json(data),
-                once=True,
-                notify=False,
-            )
-            # one e-mail in all: the final status's, or else this document's
-            document = cases.case_attach_generated(
-                actor=actor,
-                case=case,
-                name=stem,
-                content_type="text/html",
-                data=readable,
-                once=True,
-                notify=not final.notify_resident,
-            )
     except Conflict:
         now = staff_case(reference)
         if now is not None and not now.is_open:
@@ -371,7 +363,11 @@ def access_request_answer(
                 _("Dit inzageverzoek is net afgehandeld. Het antwoord is één keer verstuurd.")
             ) from None
         raise
-    return AccessAnswer(case=case, readable=document, machine=machine)
+    names = [f"{stem}.json", f"{stem}.html"]
+    documents = {d.content_type: d for d in case.documents.filter(original_name__in=names)}
+    return AccessAnswer(
+        case=case, readable=documents["text/html"], machine=documents["application/json"]
+    )
 
 
 # --- Retention -------------------------------------------------------------------------------

@@ -222,4 +222,6 @@ def access_answer(request, reference: str):
 
 
 def _results(case) -> list[tuple[str, str]]:
-    return [(r.code, _(r.name)) for r in case.case_type.results.order_by("pk")]
+    """The results that go with a sent answer; a refusal is set on the case page."""
+    results = case.case_type.results.filter(closes_without_answer=False).order_by("pk")
+    return [(r.code, _(r.name)) for r in results]
