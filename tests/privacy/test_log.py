@@ -115,6 +115,27 @@ def test_database_refuses_update_and_delete(db, statement):
             cursor.execute(statement)
 
 
+def test_a_register_version_the_log_points_at_cannot_be_deleted(db):
+    """The log has no foreign-key constraints in the database (concurrent writers
+    queued on the locks they take): the ORM still protects a version the log names,
+    and the database refuses to delete any version, even by raw SQL."""
+    from django.db.models import ProtectedError
+
+    from stadhuis.privacy.models import ProcessingActivityVersion
+
+    (entry,) = log(["v" * 64])
+    version = ProcessingActivityVersion.objects.get(pk=entry.activity_version_id)
+    with pytest.raises(ProtectedError):
+        version.delete()
+    with pytest.raises(DatabaseError, match="DELETE"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {ProcessingActivityVersion._meta.db_table} WHERE id = %s",
+                [version.pk],
+            )
+    assert ProcessingActivityVersion.objects.filter(pk=version.pk).exists()
+
+
 def test_intact_log_verifies_and_command_says_so(db, capsys):
     for i in range(30):
         log([f"{i:064d}"])

@@ -258,8 +258,15 @@ class ProcessingLogEntry(models.Model):
     span_id = models.CharField(max_length=16)
     parent_span_id = models.CharField(max_length=16, blank=True)
     subject = models.CharField(max_length=64)
+    # No foreign-key constraints in the database for these two (the ORM still
+    # protects): checking one locks the parent row, and every writer of an activity
+    # locks the same version row, which made concurrent writers queue (architecture.md,
+    # "The processing log without foreign-key constraints"). The INSERT itself checks
+    # that the version is the activity's active one; versions cannot be deleted
+    # (trigger, privacy migration 0004); the audit row is written in the same
+    # transaction and the audit table is append-only.
     activity_version = models.ForeignKey(
-        ProcessingActivityVersion, on_delete=models.PROTECT, related_name="+"
+        ProcessingActivityVersion, on_delete=models.PROTECT, related_name="+", db_constraint=False
     )
     action = models.CharField(max_length=10, choices=Action.choices)
     object_type = models.CharField(max_length=60)
@@ -269,7 +276,12 @@ class ProcessingLogEntry(models.Model):
     actor_unit = models.CharField(max_length=120, blank=True)
     actor_role = models.CharField(max_length=60, blank=True)
     audit = models.ForeignKey(
-        ProcessingAudit, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+        ProcessingAudit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        db_constraint=False,
     )
     entry_hash = models.CharField(max_length=64)
 
