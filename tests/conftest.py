@@ -161,7 +161,8 @@ def committed_db(transactional_db):
     versions refuse (privacy migration 0004), so a skip here would come too late.
 
     pytest-django empties the database after such a test with one TRUNCATE of every
-    table, which the log's BEFORE TRUNCATE triggers refuse (privacy migration 0002).
+    table, which the log's BEFORE TRUNCATE triggers refuse (privacy migration 0002),
+    as does the register's versions' (0005).
     This fixture's teardown runs before that flush and makes the flush itself, once,
     disable those triggers, truncate and enable them again, all in the flush's one
     transaction: DDL is transactional on PostgreSQL, so no other connection ever sees
@@ -175,7 +176,10 @@ def committed_db(transactional_db):
     conn = connections[DEFAULT_DB_ALIAS]
     if conn.vendor != "postgresql":
         pytest.skip("committed_db empties the append-only log on PostgreSQL only")
-    tables = import_module("stadhuis.privacy.migrations.0002_append_only_log_triggers").TABLES
+    tables = [  # each refuses TRUNCATE with its trigger {table}_no_truncate
+        *import_module("stadhuis.privacy.migrations.0002_append_only_log_triggers").TABLES,
+        import_module("stadhuis.privacy.migrations.0005_register_versions_no_truncate").VERSIONS,
+    ]
     yield
     ops = conn.ops
     original = ops.execute_sql_flush

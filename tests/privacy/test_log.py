@@ -136,6 +136,23 @@ def test_a_register_version_the_log_points_at_cannot_be_deleted(db):
     assert ProcessingActivityVersion.objects.filter(pk=version.pk).exists()
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no TRUNCATE")
+def test_the_register_versions_cannot_be_truncated_from_under_the_log(db):
+    """With the foreign-key constraints, TRUNCATE ... CASCADE of the versions reached
+    the log and its BEFORE TRUNCATE trigger refused; without them it would empty the
+    register and leave every entry pointing at nothing (hidden from the resident's
+    dossier, which joins the version). A trigger on the versions refuses it instead."""
+    from stadhuis.privacy.models import ProcessingActivityVersion
+
+    (entry,) = log(["t" * 64])
+    table = ProcessingActivityVersion._meta.db_table
+    with pytest.raises(DatabaseError, match="TRUNCATE"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {table} CASCADE")
+    shown = ProcessingLogEntry.objects.select_related("activity_version").get(pk=entry.pk)
+    assert shown.activity_version.pk == entry.activity_version_id
+
+
 def test_intact_log_verifies_and_command_says_so(db, capsys):
     for i in range(30):
         log([f"{i:064d}"])
