@@ -59,4 +59,27 @@ def test_bulk_cases_follow_the_rules(db):
         for before, after in itertools.pairwise(path):
             assert after.status_type in before.status_type.next_statuses.all()
         assert (case.closed_at is not None) == case.status.is_final == (case.result is not None)
+        if case.result is not None:  # no bulk case carries an answer it never got
+            assert not case.result.needs_answer, case.reference
     assert chain.verify().ok
+
+
+def test_bulk_access_requests_stay_open_where_the_type_has_no_result_without_an_answer(db):
+    """An installation whose access-request type knows only 'verstrekt' (the catalogue
+    before refusals existed): bulk cases of that type are never closed, as closing one
+    needs the answer that bulk rows do not make."""
+    import random
+
+    from stadhuis.cases.models import CaseKind, ResultType
+    from stadhuis.demo.services import _bulk_cases
+
+    call_command("demo", "--residents", "30", "--cases", "0", "--seed", "3", "--quiet")
+    ResultType.objects.filter(
+        case_type__kind=CaseKind.ACCESS_REQUEST, closes_without_answer=True
+    ).delete()
+    assert _bulk_cases(400, random.Random(4)) == 400
+    requests = Case.objects.filter(
+        events__isnull=True, case_type__kind=CaseKind.ACCESS_REQUEST
+    ).select_related("status")
+    assert requests.exists()
+    assert all(c.closed_at is None and not c.status.is_final for c in requests)

@@ -24,7 +24,7 @@ from stadhuis.accounts.services import (
     staff_actor,
     staff_create,
 )
-from stadhuis.cases.models import CaseType
+from stadhuis.cases.models import CaseKind, CaseType
 from stadhuis.cases.services import (
     case_assign,
     case_escalate,
@@ -449,7 +449,14 @@ def _bulk_cases(count: int, rng: random.Random, batch: int | None = None) -> int
         statuses = sorted(case_type.statuses.all(), key=lambda s: s.order)
         nexts = {s.pk: sorted(s.next_statuses.all(), key=lambda n: n.order) for s in statuses}
         loops = any(not n.is_final for s in statuses[1:] for n in nexts[s.pk])
-        types.append((case_type, statuses[0], nexts, list(case_type.results.all()), loops))
+        # an access request closes as answered only with its answer, which bulk rows
+        # do not make: such requests are closed only with a result that needs none
+        results = [
+            r
+            for r in case_type.results.all()
+            if case_type.kind != CaseKind.ACCESS_REQUEST or r.closes_without_answer
+        ]
+        types.append((case_type, statuses[0], nexts, results, loops))
     subjects = list(Resident.objects.values_list("pseudonym", flat=True)[:200_000])
     job = Actor.system("demo-import")
     today = timezone.localdate()
@@ -459,7 +466,7 @@ def _bulk_cases(count: int, rng: random.Random, batch: int | None = None) -> int
         cases, paths, activities = [], [], []
         for _ in range(min(batch, to_make - made)):
             case_type, first, nexts, results, loops = rng.choice(types)
-            closing = rng.random() < 0.75
+            closing = bool(results) and rng.random() < 0.75
             length = rng.randint(5, 19) if loops else 3
             if not closing:
                 length = rng.randint(1, length - 1)
@@ -471,6 +478,8 @@ def _bulk_cases(count: int, rng: random.Random, batch: int | None = None) -> int
                 # prefer going on while the path is short, ending once it is long enough
                 end = closing and len(path) >= length - 1
                 wanted = [o for o in options if o.is_final == end]
+                if not wanted and not results:
+                    break  # only final statuses left, and no result to close with
                 path.append(rng.choice(wanted or options))
             received = today - dt.timedelta(days=rng.randint(0, 730))
             opened = timezone.make_aware(
