@@ -373,6 +373,21 @@ def test_partial_funding_without_skipping_goes_to_where_the_count_stopped():
     assert outcome.explanations["c"].reason == ex.STOPPED
 
 
+def test_partial_funding_without_skipping_passes_over_projects_dearer_than_the_budget():
+    """x (20) costs more than the whole budget and stops the count; y (15) after it is
+    'stopped' but costs more than the budget too: neither gets the 4 left. c (3) does,
+    in full (the one additional project), and 1 stays unspent."""
+    ballots = [["a"]] * 4 + [["x"]] * 3 + [["y"]] * 2 + [["c"]]
+    projects = {"a": 6, "x": 20, "y": 15, "c": 3}
+    e = election(10, projects, ballots, leftover_budget=PARTIAL)
+    outcome = count(e, "greedy-noskip")
+    assert outcome.explanations["x"].reason == ex.TOO_EXPENSIVE
+    assert outcome.explanations["y"].reason == ex.STOPPED
+    assert outcome.funded == ["a", "c"] and outcome.partial == {}
+    assert outcome.explanations["c"].reason == ex.FUNDED_LEFTOVER
+    assert outcome.budget_used == 9
+
+
 def test_partial_funding_ignores_caps_and_funds_a_capped_project_in_full_if_it_fits():
     """b is stopped by its neighbourhood's cap, not by the budget: the money left pays
     all of it (as the 'fund additional projects' pass would)."""

@@ -172,9 +172,14 @@ def greedy(election: Election, *, skip: bool = True) -> ex.Outcome:
     if election.leftover_partial and left > 0:
         # The best-placed project that did not fit gets the money left (Amsterdam). It
         # must have been eligible and affordable from the whole budget; caps do not
-        # bind this money, as they do not bind the leftover pass above.
+        # bind this money, as they do not bind the leftover pass above. Without skipping,
+        # projects after the stop are all STOPPED, even one dearer than the whole budget:
+        # that one is passed over here too.
         for j in order:
-            if info[j]["reason"] in (ex.NO_MONEY_LEFT, ex.CAP_REACHED, ex.STOPPED):
+            if (
+                info[j]["reason"] in (ex.NO_MONEY_LEFT, ex.CAP_REACHED, ex.STOPPED)
+                and prep.cost[j] <= budget
+            ):
                 amount = min(prep.cost[j], left)
                 info[j] = {"rank": info[j]["rank"], "money_left": left}
                 if amount < prep.cost[j]:
