@@ -201,3 +201,22 @@ def test_per_category_limits_are_kept_and_read():
     assert ballot_problems(e, ("p1", "p2")) == ["category_too_many", "category_cost_too_high"]
     # one value for every category may be given with or without the categories key
     assert parse_text(SMALL.replace("max_length;2", "max_length;2\nmax_length_per_category;3"))
+
+
+@pytest.mark.parametrize(
+    ("value", "read"), [("6/2", 3), ("1,0", 1), ("3.0", 3), ("1e400", 10**400)]
+)
+def test_whole_number_limits_are_read_as_the_parser_checked_them(value, read):
+    """What the parser accepts as a whole number (``parse_number``) the typed properties
+    read the same way: "6/2" and "1,0" gave a bare ValueError from float() before, and a
+    number too large for a float an OverflowError (the import page answered 500)."""
+    from stadhuis.participation.counting import count
+
+    e = parse_text(
+        SMALL.replace("min_length;1", f"min_length;{value}").replace(
+            "max_length;2",
+            f"max_length;2\nmax_sum_points;{value}\nmin_project_score_threshold;{value}",
+        )
+    )
+    assert e.min_length == e.max_sum_points == e.score_threshold == read
+    assert count(e, "greedy").funded == ([] if read > 2 else ["p1"])

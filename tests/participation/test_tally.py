@@ -175,3 +175,64 @@ def test_a_project_funded_in_part_is_stored_and_shown_with_its_amount(
         request=rf.get("/"),
     )
     assert html.count(">gedeeltelijk<") == 1 and html.count(">ja<") == 2
+
+
+PB = """META
+key;value
+budget;{budget}
+vote_type;approval
+{limit}
+PROJECTS
+project_id;cost
+a;{cost}
+b;300
+VOTES
+voter_id;vote
+1;a
+2;a,b
+"""
+
+
+@pytest.mark.parametrize(
+    ("budget", "cost", "limit", "message"),
+    [
+        ("1000", "600", "min_length;1e400", "min_length in het bestand is te groot"),
+        ("1000", "600", "max_length;70000", "max_length in het bestand is te groot"),
+        ("1000", "600", "max_sum_points;32768", "max_sum_points in het bestand is te groot"),
+        ("1e30", "600", "min_length;1", "Het budget in het bestand is te groot."),
+        ("1000", "1e30", "min_length;1", "Het bedrag van project a is te groot."),
+    ],
+)
+def test_pabulib_import_refuses_numbers_too_large_to_store(
+    budget, cost, limit, message, make_process, staff_client, client
+):
+    """A number the process's fields cannot hold is a 400 with the reason, nothing is
+    stored (it was a 500: float() overflowed, or the database refused the value)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import translation
+
+    empty = make_process("budget", phase="results", title="Ingelezen")
+    staff_client("administrator")
+    url = reverse("participation:staff_pabulib_import", kwargs={"process_id": empty.public_id})
+    text = PB.format(budget=budget, cost=cost, limit=limit)
+    with translation.override("nl"):
+        response = client.post(
+            url, {"file": SimpleUploadedFile("x.pb", text.encode())}, HTTP_ACCEPT_LANGUAGE="nl"
+        )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not empty.projects.exists() and not empty.ballots.exists()
+
+
+def test_pabulib_import_reads_limits_as_the_parser_checked_them(make_process, staff_client, client):
+    """ "6/2" is a whole number to the parser; the import read it with float() (a 500)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    empty = make_process("budget", phase="results", title="Ingelezen")
+    staff_client("administrator")
+    url = reverse("participation:staff_pabulib_import", kwargs={"process_id": empty.public_id})
+    text = PB.format(budget="1000", cost="600", limit="min_length;2/2\nmax_length;4/2")
+    response = client.post(url, {"file": SimpleUploadedFile("x.pb", text.encode())})
+    assert response.status_code == 302
+    empty.refresh_from_db()
+    assert (empty.ballot_min, empty.ballot_max, empty.ballots.count()) == (1, 2, 2)

@@ -135,7 +135,10 @@ class Election:
         raw = self.meta.get(key)
         if raw is None or raw.strip() == "":
             return None
-        return int(float(raw))
+        # parse_number, as the parser's check of these keys (pabulib._check_limits) does:
+        # "6/2" or "1,0" pass that check, and float() refused them (a bare ValueError);
+        # exact, so "1e400" is a (large) whole number, not an OverflowError from inf.
+        return int(parse_number(raw))
 
     @property
     def min_length(self) -> int | None:
