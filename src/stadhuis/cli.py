@@ -102,9 +102,14 @@ def main(argv: list[str] | None = None) -> int:
     command, rest = argv[0], argv[1:]
     if command == "serve":
         return serve(rest)
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["stadhuis", command.replace("-", "_"), *rest])
+    try:
+        execute_from_command_line(["stadhuis", command.replace("-", "_"), *rest])
+    except ImproperlyConfigured as exc:  # missing or placeholder keys: one line, no traceback
+        print(f"stadhuis: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -35,6 +35,22 @@ def test_production_refuses_to_start_without_keys(tmp_path):
     assert "STADHUIS_SECRET_KEY is not set" in result.stderr
 
 
+def test_the_command_says_what_is_missing_in_one_line(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STADHUIS_")}
+    env.update({"STADHUIS_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "stadhuis.settings"})
+    result = subprocess.run(
+        [sys.executable, "-m", "stadhuis.cli", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("stadhuis: STADHUIS_SECRET_KEY is not set")
+
+
 def test_production_refuses_a_placeholder_key(tmp_path):
     result = start({"STADHUIS_SECRET_KEY": "changeme-changeme-changeme-changeme-123"}, tmp_path)
     assert result.returncode != 0 and "placeholder" in result.stderr

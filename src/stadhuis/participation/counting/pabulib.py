@@ -248,11 +248,19 @@ def _check_header(line: int, header: list[str], required: tuple[str, ...]) -> No
         raise PabulibError(line, "a column name appears twice in the header")
 
 
+# Far above any municipal budget, and still exact as a float (the counting rules
+# compute with floats where exactness does not decide: docs/architecture.md).
+MAX_NUMBER = 10**15
+
+
 def _number(line: int, raw: str, what: str) -> Number:
     try:
-        return parse_number(raw)
+        value = parse_number(raw)
     except (ValueError, ZeroDivisionError):
         raise PabulibError(line, f"{what} is not a number: {raw!r}") from None
+    if abs(value) > MAX_NUMBER:
+        raise PabulibError(line, f"{what} is too large: {raw!r} (at most 10^15)")
+    return value
 
 
 # --- writing -------------------------------------------------------------------------
