@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
+from typing import Any
 
 #: Ballot types we count. ``choose-1`` is Pabulib's name for choose-one.
 APPROVAL = "approval"
@@ -57,8 +58,7 @@ class Project:
 
     def groups(self, column: str) -> tuple[str, ...]:
         """Values of a comma-separated column (``category``, ``neighborhood``, ``target``)."""
-        raw = self.fields.get(column, "")
-        return tuple(v.strip() for v in raw.split(",") if v.strip())
+        return _names(self.fields.get(column, ""))
 
     @property
     def selected(self) -> bool | None:
@@ -87,6 +87,31 @@ class Voter:
         if self.points is None:
             return dict.fromkeys(self.ballot, 1)
         return dict(zip(self.ballot, self.points, strict=True))
+
+
+class _MetaNumber:
+    """A typed META key on ``Election``: None when absent or empty, else the exact number
+    (an int for ``whole`` keys). Named after the attribute unless ``key`` is given.
+
+    ``parse_number``, as the parser's check of these keys (pabulib._check_limits) does:
+    "6/2" or "1,0" pass that check, so ``float()`` must not read them; exact, so "1e400"
+    is a (large) whole number, not an OverflowError from inf.
+    """
+
+    def __init__(self, key: str = "", *, whole: bool = False, doc: str = "") -> None:
+        self.key, self.whole, self.__doc__ = key, whole, doc or None
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.key = self.key or name
+
+    def __get__(self, election: Election | None, owner: type | None = None) -> Any:
+        if election is None:
+            return self
+        raw = election.meta.get(self.key, "")
+        if not raw.strip():
+            return None
+        value = parse_number(raw)
+        return int(value) if self.whole else value
 
 
 @dataclass(frozen=True, eq=False)
@@ -131,62 +156,27 @@ class Election:
         """The rule the city used, as the file says (``greedy``, ``equalshares/add1``...)."""
         return self.meta.get("rule", "")
 
-    def _meta_int(self, key: str) -> int | None:
-        raw = self.meta.get(key)
-        if raw is None or raw.strip() == "":
-            return None
-        # parse_number, as the parser's check of these keys (pabulib._check_limits) does:
-        # "6/2" or "1,0" pass that check, and float() refused them (a bare ValueError);
-        # exact, so "1e400" is a (large) whole number, not an OverflowError from inf.
-        return int(parse_number(raw))
-
-    @property
-    def min_length(self) -> int | None:
-        return self._meta_int("min_length")
-
-    @property
-    def max_length(self) -> int | None:
-        return self._meta_int("max_length")
-
-    @property
-    def min_sum_points(self) -> int | None:
-        return self._meta_int("min_sum_points")
-
-    @property
-    def max_sum_points(self) -> int | None:
-        return self._meta_int("max_sum_points")
-
-    def _meta_amount(self, key: str) -> Number | None:
-        raw = self.meta.get(key)
-        if raw is None or raw.strip() == "":
-            return None
-        return parse_number(raw)
-
-    @property
-    def min_sum_cost(self) -> Number | None:
-        """Per vote: the chosen projects cost at least this much together."""
-        return self._meta_amount("min_sum_cost")
-
-    @property
-    def max_sum_cost(self) -> Number | None:
-        """Per vote: the chosen projects cost at most this much together."""
-        return self._meta_amount("max_sum_cost")
-
-    @property
-    def min_project_cost(self) -> Number | None:
-        """A requirement on projects (not on ballots): none may cost less."""
-        return self._meta_amount("min_project_cost")
-
-    @property
-    def max_project_cost(self) -> Number | None:
-        """A requirement on projects (not on ballots): none may cost more."""
-        return self._meta_amount("max_project_cost")
-
-    @property
-    def score_threshold(self) -> int | None:
-        """``min_project_score_threshold``: projects with fewer votes are not eligible
-        (Warszawa, Łódź: Pabulib rule ``greedy-threshold``)."""
-        return self._meta_int("min_project_score_threshold")
+    # Per-vote limits and requirements on projects: None when the file does not set them.
+    min_length = _MetaNumber(whole=True)
+    max_length = _MetaNumber(whole=True)
+    min_sum_points = _MetaNumber(whole=True)
+    max_sum_points = _MetaNumber(whole=True)
+    min_sum_cost = _MetaNumber(
+        doc="Per vote: the chosen projects cost at least this much together."
+    )
+    max_sum_cost = _MetaNumber(doc="Per vote: the chosen projects cost at most this much together.")
+    min_project_cost = _MetaNumber(
+        doc="A requirement on projects (not on ballots): none may cost less."
+    )
+    max_project_cost = _MetaNumber(
+        doc="A requirement on projects (not on ballots): none may cost more."
+    )
+    score_threshold = _MetaNumber(
+        "min_project_score_threshold",
+        whole=True,
+        doc="Projects with fewer votes are not eligible (Warszawa, Łódź: Pabulib rule "
+        "``greedy-threshold``).",
+    )
 
     @cached_property
     def caps(self) -> dict[str, dict[str, Number]]:
@@ -209,7 +199,7 @@ class Election:
             if not raw_caps:
                 continue
             amounts = [parse_number(v) for v in raw_caps.split(",")]
-            names = [v.strip() for v in self.meta.get(names_key, "").split(",") if v.strip()]
+            names = list(_names(self.meta.get(names_key, "")))
             if len(names) != len(amounts):
                 # No names, or not as many as amounts: group names in the order the
                 # projects first mention them (our own writer always writes the names).
@@ -233,8 +223,9 @@ class Election:
     @cached_property
     def category_names(self) -> tuple[str, ...]:
         """The ``categories`` META key, else the categories in the order projects name them."""
-        names = [v.strip() for v in self.meta.get("categories", "").split(",") if v.strip()]
-        return tuple(names) if names else tuple(_first_mentions(self.projects, "category"))
+        return _names(self.meta.get("categories", "")) or tuple(
+            _first_mentions(self.projects, "category")
+        )
 
     @cached_property
     def category_limits(self) -> dict[str, dict[str, Number]]:
@@ -257,7 +248,7 @@ class Election:
                 names += [n for n in _first_mentions(self.projects, "category") if n not in names]
                 result[key] = dict.fromkeys(names, values[0])
                 continue
-            names = [v.strip() for v in self.meta.get("categories", "").split(",") if v.strip()]
+            names = _names(self.meta.get("categories", ""))
             if len(names) != len(values):
                 raise ValueError(
                     f"{key} has {len(values)} values, but categories names {len(names)}"
@@ -275,6 +266,11 @@ class Election:
     @cached_property
     def project_index(self) -> dict[str, int]:
         return {pid: i for i, pid in enumerate(self.projects)}
+
+
+def _names(raw: str) -> tuple[str, ...]:
+    """The names of a comma-separated value, stripped, empty ones left out."""
+    return tuple(v.strip() for v in raw.split(",") if v.strip())
 
 
 def _first_mentions(projects: dict[str, Project], column: str) -> list[str]:
