@@ -162,7 +162,7 @@ def committed_db(transactional_db):
 
     pytest-django empties the database after such a test with one TRUNCATE of every
     table, which the log's BEFORE TRUNCATE triggers refuse (privacy migration 0002),
-    as does the register's versions' (0005).
+    as does the register's versions' (0004).
     This fixture's teardown runs before that flush and makes the flush itself, once,
     disable those triggers, truncate and enable them again, all in the flush's one
     transaction: DDL is transactional on PostgreSQL, so no other connection ever sees
@@ -178,7 +178,9 @@ def committed_db(transactional_db):
         pytest.skip("committed_db empties the append-only log on PostgreSQL only")
     tables = [  # each refuses TRUNCATE with its trigger {table}_no_truncate
         *import_module("stadhuis.privacy.migrations.0002_append_only_log_triggers").TABLES,
-        import_module("stadhuis.privacy.migrations.0005_register_versions_no_truncate").VERSIONS,
+        import_module(
+            "stadhuis.privacy.migrations.0004_log_without_foreign_key_constraints"
+        ).VERSIONS,
     ]
     yield
     ops = conn.ops

@@ -10,8 +10,14 @@ the version is the activity's active one, a trigger below refuses to delete a ve
 and an entry's audit row is written in the same transaction into an append-only table.
 The ORM still protects both relations (``on_delete=PROTECT``).
 
+A version cannot be truncated either (PostgreSQL): before, ``TRUNCATE ... CASCADE`` of
+the versions reached the log through its constraint, whose own TRUNCATE trigger refused
+it; without the constraint it would empty the register and leave every entry pointing at
+nothing (and the dossier, which joins the version, would no longer show them). SQLite
+has no TRUNCATE: its DELETE trigger covers it.
+
 On SQLite the constraint change rebuilds the log table, which drops its append-only
-triggers (migration 0002): they are made again here.
+triggers (migration 0002): they are made again here, and again on the way back.
 """
 
 import importlib
@@ -20,43 +26,42 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 VERSIONS = "privacy_processingactivityversion"
-LOG = "privacy_processinglogentry"
+
+
+def _log_triggers_again(apps, schema_editor):
+    """The log's append-only triggers of migration 0002, after SQLite rebuilt the table."""
+    if schema_editor.connection.vendor == "sqlite":
+        module = importlib.import_module(
+            "stadhuis.privacy.migrations.0002_append_only_log_triggers"
+        )
+        module.drop_triggers(apps, schema_editor)
+        module.create_triggers(apps, schema_editor)
 
 
 def create_triggers(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         # stadhuis_append_only() is the function of migration 0002
-        schema_editor.execute(
-            f"CREATE TRIGGER {VERSIONS}_no_delete BEFORE DELETE ON {VERSIONS} "
-            "FOR EACH ROW EXECUTE FUNCTION stadhuis_append_only()"
-        )
+        for op, each in (("DELETE", "ROW"), ("TRUNCATE", "STATEMENT")):
+            schema_editor.execute(
+                f"CREATE TRIGGER {VERSIONS}_no_{op.lower()} BEFORE {op} ON {VERSIONS} "
+                f"FOR EACH {each} EXECUTE FUNCTION stadhuis_append_only()"
+            )
     elif vendor == "sqlite":
         schema_editor.execute(
             f"CREATE TRIGGER {VERSIONS}_no_delete BEFORE DELETE ON {VERSIONS} "
             f"BEGIN SELECT RAISE(ABORT, 'table {VERSIONS} keeps its versions: DELETE refused'); END"
         )
-        for op in ("UPDATE", "DELETE"):
-            schema_editor.execute(
-                f"CREATE TRIGGER IF NOT EXISTS {LOG}_no_{op.lower()} BEFORE {op} ON {LOG} "
-                f"BEGIN SELECT RAISE(ABORT, 'table {LOG} is append-only: {op} refused'); END"
-            )
+    _log_triggers_again(apps, schema_editor)
 
 
 def drop_triggers(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {VERSIONS}_no_delete ON {VERSIONS}")
+        for op in ("delete", "truncate"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {VERSIONS}_no_{op} ON {VERSIONS}")
     elif vendor == "sqlite":
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {VERSIONS}_no_delete")
-
-
-def recreate_log_triggers(apps, schema_editor):
-    """Going back re-adds the constraints, which rebuilds the table on SQLite again."""
-    if schema_editor.connection.vendor == "sqlite":
-        module = importlib.import_module("stadhuis.privacy.migrations.0002_append_only_log_triggers")
-        module.drop_triggers(apps, schema_editor)
-        module.create_triggers(apps, schema_editor)
 
 
 class Migration(migrations.Migration):
@@ -65,7 +70,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(migrations.RunPython.noop, recreate_log_triggers),
+        migrations.RunPython(migrations.RunPython.noop, _log_triggers_again),
         migrations.AlterField(
             model_name="processinglogentry",
             name="activity_version",
