@@ -7,6 +7,8 @@ withdrawn) is set by a handler, with an explanation for the resident."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from stadhuis.accounts.services import staff_actor
@@ -54,6 +56,13 @@ def _answer(case):
     return [services.GeneratedDocument("antwoord", "application/json", b"{}")]
 
 
+def _set(actor, case, status="afgehandeld", **extra) -> Case:
+    """``services.case_set_status`` as seen by ``actor``, from the case's current version."""
+    return services.case_set_status(
+        actor=actor, case=case, expected_version=case.version, status_code=status, **extra
+    )
+
+
 # --- The service ----------------------------------------------------------------------
 
 
@@ -62,30 +71,15 @@ def test_a_handler_cannot_close_an_access_request_as_provided(catalogue, me, avg
     before = _written(case)
     for actor in (avg, privacy_officer):
         with pytest.raises(InvalidInput, match="alleen af samen met het antwoord") as refused:
-            services.case_set_status(
-                actor=actor,
-                case=case,
-                expected_version=case.version,
-                status_code="afgehandeld",
-                result_code="verstrekt",
-                explanation="Zie de bijlage.",
-            )
+            _set(actor, case, result_code="verstrekt", explanation="Zie de bijlage.")
         assert refused.value.details == {"field": "result"}
         assert refused.value.status == 400
     # nor after "in behandeling": the rule is about the result, not the path
-    services.case_set_status(
-        actor=avg, case=case, expected_version=case.version, status_code="in-behandeling"
-    )
+    _set(avg, case, "in-behandeling")
     middle = _written(case)
     assert middle != before
     with pytest.raises(InvalidInput, match="Verstuur en rond af"):
-        services.case_set_status(
-            actor=avg,
-            case=case,
-            expected_version=case.version,
-            status_code="afgehandeld",
-            result_code="verstrekt",
-        )
+        _set(avg, case, result_code="verstrekt")
     assert _written(case) == middle and Case.objects.get(pk=case.pk).is_open
 
 
@@ -93,25 +87,11 @@ def test_a_refusal_needs_an_explanation_and_then_closes_without_an_answer(catalo
     case = _request(me)
     before = _written(case)
     with pytest.raises(InvalidInput, match="waarom het verzoek zonder de gegevens") as refused:
-        services.case_set_status(
-            actor=avg,
-            case=case,
-            expected_version=case.version,
-            status_code="afgehandeld",
-            result_code="geweigerd",
-            explanation="   ",
-        )
+        _set(avg, case, result_code="geweigerd", explanation="   ")
     assert refused.value.details == {"field": "explanation"}
     assert _written(case) == before
 
-    services.case_set_status(
-        actor=avg,
-        case=case,
-        expected_version=case.version,
-        status_code="afgehandeld",
-        result_code="geweigerd",
-        explanation="We konden niet vaststellen wie u bent.",
-    )
+    _set(avg, case, result_code="geweigerd", explanation="We konden niet vaststellen wie u bent.")
     case = Case.objects.select_related("result").get(pk=case.pk)
     assert not case.is_open and case.result.code == "geweigerd"
     assert case.statuses.latest("set_at", "id").explanation == (
@@ -131,35 +111,14 @@ def test_the_answer_goes_only_with_a_result_that_says_provided(catalogue, me, av
     case = _request(me)
     before = _written(case)
     with pytest.raises(InvalidInput, match=r"zonder de gegevens\. Kies het resultaat"):
-        services.case_set_status(
-            actor=avg,
-            case=case,
-            expected_version=case.version,
-            status_code="afgehandeld",
-            result_code="geweigerd",
-            explanation="Nee.",
-            answer=_answer,
-        )
+        _set(avg, case, result_code="geweigerd", explanation="Nee.", answer=_answer)
     with pytest.raises(InvalidInput, match="met de status die het verzoek afsluit"):
-        services.case_set_status(
-            actor=avg,
-            case=case,
-            expected_version=case.version,
-            status_code="in-behandeling",
-            answer=_answer,
-        )
+        _set(avg, case, "in-behandeling", answer=_answer)
     assert _written(case) == before
     other = melding(me)
     beheer = staff_actor(make_staff("case_handler", username="beheer", unit=other.department))
     with pytest.raises(InvalidInput, match="Alleen een inzageverzoek"):
-        services.case_set_status(
-            actor=beheer,
-            case=other,
-            expected_version=other.version,
-            status_code="afgehandeld",
-            result_code="opgelost",
-            answer=_answer,
-        )
+        _set(beheer, other, result_code="opgelost", answer=_answer)
     assert Case.objects.get(pk=other.pk).is_open
 
 
@@ -169,24 +128,10 @@ def test_with_its_answer_the_request_closes_and_the_answer_is_attached_once(
     case = _request(me)
     empty = []
     with pytest.raises(InvalidInput, match="Het antwoord is leeg"):
-        services.case_set_status(
-            actor=privacy_officer,
-            case=case,
-            expected_version=case.version,
-            status_code="afgehandeld",
-            result_code="verstrekt",
-            answer=lambda c: empty,
-        )
+        _set(privacy_officer, case, result_code="verstrekt", answer=lambda c: empty)
     case = Case.objects.get(pk=case.pk)
     assert case.is_open and case.version == 1  # the status change was rolled back
-    services.case_set_status(
-        actor=privacy_officer,
-        case=case,
-        expected_version=case.version,
-        status_code="afgehandeld",
-        result_code="verstrekt",
-        answer=_answer,
-    )
+    _set(privacy_officer, case, result_code="verstrekt", answer=_answer)
     case = Case.objects.get(pk=case.pk)
     assert not case.is_open and case.result.code == "verstrekt"
     assert list(case.documents.values_list("original_name", flat=True)) == ["antwoord.json"]
@@ -221,13 +166,7 @@ def test_a_type_whose_results_all_need_the_answer_cannot_be_closed_by_a_handler(
     detail = queries_staff.case_detail(case)
     assert detail.answered_elsewhere and detail.results == [] and detail.next_statuses == []
     with pytest.raises(InvalidInput, match="alleen af samen met het antwoord"):
-        services.case_set_status(
-            actor=avg,
-            case=case,
-            expected_version=case.version,
-            status_code="klaar",
-            result_code="verstrekt",
-        )
+        _set(avg, case, "klaar", result_code="verstrekt")
 
 
 def test_a_new_version_of_the_type_keeps_which_results_close_without_answer(catalogue, make_staff):
@@ -366,6 +305,4 @@ def test_the_catalogue_says_which_results_close_without_answer(client, token):  
 
 
 def json_text(body) -> str:
-    import json
-
     return json.dumps(body, ensure_ascii=False)

@@ -21,6 +21,7 @@ from tests.dossier.conftest import report
 from tests.dossier.test_views import _staff_client
 
 EMAIL = "anna@example.org"
+PRIVACY = "Privacy en Informatiebeveiliging"
 
 
 def _request(me, **extra) -> Case:
@@ -77,6 +78,12 @@ def _status(code, *, notify=False, final=False, nxt=()):
 @pytest.fixture
 def admin(make_staff):
     return staff_actor(make_staff("administrator", username="beheer-a"))
+
+
+@pytest.fixture
+def avg(make_staff):
+    """A case handler of the department that handles access requests."""
+    return staff_actor(make_staff("case_handler", username="avg", unit=PRIVACY))
 
 
 # --- The service ---------------------------------------------------------------------------
@@ -172,11 +179,8 @@ def test_of_two_final_statuses_as_near_the_first_in_the_type_is_taken(
     assert case.status.code == "verstuurd"
 
 
-def test_a_request_a_handler_took_on_goes_from_there(catalogue, me, make_staff, privacy_officer):
+def test_a_request_a_handler_took_on_goes_from_there(catalogue, me, avg, privacy_officer):
     case = _request(me)
-    avg = staff_actor(
-        make_staff("case_handler", username="avg", unit="Privacy en Informatiebeveiliging")
-    )
     cases.case_set_status(
         actor=avg, case=case, expected_version=case.version, status_code="in-behandeling"
     )
@@ -228,7 +232,7 @@ def test_a_result_that_closes_without_the_data_cannot_go_with_the_answer(
 def test_the_answer_page_offers_only_the_results_that_go_with_an_answer(catalogue, me, make_staff):
     case = _request(me)
     officer = _officer(make_staff)
-    url = f"/medewerkers/avg-verzoeken/{case.reference}/antwoord"
+    url = _url(case)
     html = officer.get(url).content.decode()
     assert 'value="verstrekt"' in html and 'value="geweigerd"' not in html
     refused = officer.post(url, {"version": case.version, "result": "geweigerd"})
@@ -237,34 +241,31 @@ def test_the_answer_page_offers_only_the_results_that_go_with_an_answer(catalogu
     assert Case.objects.get(pk=case.pk).is_open and not case.documents.exists()
 
 
+def _sent(case) -> tuple:
+    """What sending an answer writes: documents, e-mails, statuses, export log entries."""
+    return (
+        CaseDocument.objects.filter(case=case).count(),
+        Notification.objects.filter(case=case).count(),
+        case.statuses.count(),
+        ProcessingLogEntry.objects.filter(action="export", object_id=case.reference).count(),
+    )
+
+
 def test_a_second_send_makes_no_second_document_close_or_mail(catalogue, me, privacy_officer):
     case = _request(me)
     version = case.version
     _send(privacy_officer, case, expected_version=version)
-    counts = (
-        CaseDocument.objects.filter(case=case).count(),
-        Notification.objects.filter(case=case).count(),
-        case.statuses.count(),
-        ProcessingLogEntry.objects.filter(action="export", object_id=case.reference).count(),
-    )
+    counts = _sent(case)
     # the double click: the same form again, before the page changed
     with pytest.raises(InvalidInput, match="al afgesloten"):
         _send(privacy_officer, case, expected_version=version)
-    assert counts == (
-        CaseDocument.objects.filter(case=case).count(),
-        Notification.objects.filter(case=case).count(),
-        case.statuses.count(),
-        ProcessingLogEntry.objects.filter(action="export", object_id=case.reference).count(),
-    )
+    assert _sent(case) == counts
     assert counts[0] == 2
 
 
-def test_a_change_since_the_check_is_a_conflict(catalogue, me, make_staff, privacy_officer):
+def test_a_change_since_the_check_is_a_conflict(catalogue, me, avg, privacy_officer):
     case = _request(me)
     seen = case.version
-    avg = staff_actor(
-        make_staff("case_handler", username="avg", unit="Privacy en Informatiebeveiliging")
-    )
     cases.case_extend(actor=avg, case=case, expected_version=seen, reason="Veel gegevens")
     with pytest.raises(Conflict, match="Iemand anders heeft deze zaak intussen gewijzigd"):
         _send(privacy_officer, case, expected_version=seen)
@@ -288,11 +289,8 @@ def test_the_stale_copy_of_a_second_send_meets_the_first_in_the_database(
     assert Case.objects.get(pk=case.pk).statuses.count() == 2
 
 
-def test_only_the_privacy_officer_answers(catalogue, me, make_staff):
+def test_only_the_privacy_officer_answers(catalogue, me, avg):
     case = _request(me)
-    avg = staff_actor(
-        make_staff("case_handler", username="avg", unit="Privacy en Informatiebeveiliging")
-    )
     for actor in (avg, me, Actor.system("job")):
         with pytest.raises(NotAllowed):
             _send(actor, case)
@@ -393,10 +391,12 @@ def test_two_sends_at_the_same_moment_answer_once(committed_db, catalogue, me, p
 # --- The pages -----------------------------------------------------------------------------
 
 
+def _url(case) -> str:
+    return f"/medewerkers/avg-verzoeken/{case.reference}/antwoord"
+
+
 def _officer(make_staff, username="po-web"):
-    return _staff_client(
-        make_staff("privacy_officer", username=username, unit="Privacy en Informatiebeveiliging")
-    )
+    return _staff_client(make_staff("privacy_officer", username=username, unit=PRIVACY))
 
 
 def test_officer_checks_then_sends_and_the_resident_sees_the_answer(
@@ -406,7 +406,7 @@ def test_officer_checks_then_sends_and_the_resident_sees_the_answer(
     case = _request(me)
     officer = _officer(make_staff)
     queue = officer.get("/medewerkers/avg-verzoeken").content.decode()
-    url = f"/medewerkers/avg-verzoeken/{case.reference}/antwoord"
+    url = _url(case)
     assert f'href="{url}"' in queue
 
     page = officer.get(url)
@@ -453,8 +453,8 @@ def test_officer_checks_then_sends_and_the_resident_sees_the_answer(
 def test_a_double_click_gets_a_plain_answer_not_a_second_answer(catalogue, me, make_staff):
     case = _request(me)
     officer = _officer(make_staff)
-    url = f"/medewerkers/avg-verzoeken/{case.reference}/antwoord"
-    form = {"version": case.version, "result": "verstrekt"}
+    url = _url(case)
+    form = form_for(case)
     assert officer.post(url, form).status_code == 302
     again = officer.post(url, form)
     assert again.status_code == 400
@@ -468,7 +468,7 @@ def test_a_double_click_gets_a_plain_answer_not_a_second_answer(catalogue, me, m
 def test_answer_page_refuses_with_plain_messages(catalogue, me, make_staff):
     case = _request(me)
     officer = _officer(make_staff)
-    url = f"/medewerkers/avg-verzoeken/{case.reference}/antwoord"
+    url = _url(case)
     no_version = officer.post(url, {"result": "verstrekt"})
     assert (
         no_version.status_code == 400 and "Laad de pagina opnieuw." in no_version.content.decode()
@@ -496,10 +496,8 @@ def form_for(case):
 
 def test_only_privacy_officers_reach_the_answer_page(catalogue, me, make_staff, resident_client):
     case = _request(me)
-    url = f"/medewerkers/avg-verzoeken/{case.reference}/antwoord"
-    handler = _staff_client(
-        make_staff("case_handler", username="avg", unit="Privacy en Informatiebeveiliging")
-    )
+    url = _url(case)
+    handler = _staff_client(make_staff("case_handler", username="avg", unit=PRIVACY))
     assert handler.get(url).status_code == 403
     assert handler.post(url, form_for(case)).status_code == 403
     assert resident_client.get(url).status_code == 403
@@ -514,7 +512,7 @@ def test_answer_page_query_count_does_not_grow_with_the_dossier(
 ):
     case = _request(me)
     officer = _officer(make_staff)
-    url = f"/medewerkers/avg-verzoeken/{case.reference}/antwoord"
+    url = _url(case)
     for _ in range(3):
         report(me)
     with django_assert_max_num_queries(40) as few:  # 38 on SQLite, with the log write
@@ -529,7 +527,7 @@ def test_answer_page_in_english_and_the_answer_in_dutch(catalogue, me, make_staf
     case = _request(me)
     officer = _officer(make_staff)
     officer.cookies["django_language"] = "en"
-    url = f"/medewerkers/avg-verzoeken/{case.reference}/antwoord"
+    url = _url(case)
     html = officer.get(url).content.decode()
     assert "Send and finish" in html and "Verstuur en rond af" not in html
     assert "Uw rechten" in html  # the preview shows the answer as it goes out: in Dutch
