@@ -205,7 +205,7 @@ def kept(what: tuple, number: int, make: Callable[[], object]):
     ``number``: an object a shared page needs for every visitor (the process itself,
     with its phases), fetched once per change instead of on every view. Each caller
     gets a copy of its own (the cache pickles). ``None`` is not kept."""
-    cache_key = hashlib.sha256(repr(("kept", *what)).encode()).hexdigest()
+    cache_key = _key("kept", *what)
     copy = _stored(cache_key)
     if copy is not None and copy.version >= number:
         return copy.value
@@ -278,8 +278,11 @@ def _for_visitor(request: HttpRequest, html: str) -> str:
 
 def _cache_key(request: HttpRequest, what: tuple) -> str:
     # the host and scheme too: pages hold absolute links (the next page's cursor)
-    name = "|".join(map(str, (*what, request.LANGUAGE_CODE, request.build_absolute_uri())))
-    return hashlib.sha256(name.encode()).hexdigest()
+    return _key(*what, request.LANGUAGE_CODE, request.build_absolute_uri())
+
+
+def _key(*parts) -> str:
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
 
 
 def _rendered(request, render, until, store: tuple[str, int] | None) -> HttpResponse:
