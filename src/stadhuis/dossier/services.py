@@ -246,6 +246,13 @@ def access_request_problem(case) -> StadhuisError | None:
     return None
 
 
+def access_request_results(case) -> list[tuple[str, str]]:
+    """The results that go with a sent answer (``ResultType.needs_answer``), as choices;
+    a refusal or withdrawal is set on the case page."""
+    results = case.case_type.results.order_by("pk")
+    return [(r.code, _(r.name)) for r in results if r.needs_answer]
+
+
 def access_request_preview(*, actor: Actor, case) -> dict:
     """The answer as it would go out now, for the privacy officer to check before
     sending (the readable version's data, without the log). The read is logged: the

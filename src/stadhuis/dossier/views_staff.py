@@ -178,7 +178,7 @@ def access_answer(request, reference: str):
         raise Http404 from exc
     except NotAllowed as exc:
         raise PermissionDenied(str(exc.message)) from exc
-    form = AccessAnswerForm(request.POST or None, results=_results(case))
+    form = AccessAnswerForm(request.POST or None, results=services.access_request_results(case))
     status = 200
     if form.is_bound:
         status = 400
@@ -219,9 +219,3 @@ def access_answer(request, reference: str):
     elif status == 200:
         status = context["problem"].status
     return render(request, "dossier/staff/access_answer.html", context, status=status)
-
-
-def _results(case) -> list[tuple[str, str]]:
-    """The results that go with a sent answer; a refusal is set on the case page."""
-    results = case.case_type.results.filter(closes_without_answer=False).order_by("pk")
-    return [(r.code, _(r.name)) for r in results]
