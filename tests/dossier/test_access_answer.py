@@ -40,7 +40,13 @@ def _send(officer, case, **extra):
     return services.access_request_answer(actor=officer, reference=case.reference, **extra)
 
 
-def _type(admin_actor, code, statuses, *, anonymous=False):
+ANSWER_RESULTS = [
+    {"code": "verstrekt", "name": "Verstrekt", "resident_text": "Gekregen."},
+    {"code": "afgewezen", "name": "Afgewezen", "resident_text": "Niet gekregen."},
+]
+
+
+def _type(admin_actor, code, statuses, *, anonymous=False, results=ANSWER_RESULTS):
     """A published access-request type of our own, to try other state machines."""
     spec = {
         "code": code,
@@ -54,10 +60,7 @@ def _type(admin_actor, code, statuses, *, anonymous=False):
         "term_unit": "months",
         "anonymous_allowed": anonymous,
         "statuses": statuses,
-        "results": [
-            {"code": "verstrekt", "name": "Verstrekt", "resident_text": "Gekregen."},
-            {"code": "afgewezen", "name": "Afgewezen", "resident_text": "Niet gekregen."},
-        ],
+        "results": results,
     }
     return cases.case_type_publish(
         actor=admin_actor, case_type=cases.case_type_create(actor=admin_actor, spec=spec)
@@ -534,3 +537,29 @@ def test_answer_page_in_english_and_the_answer_in_dutch(catalogue, me, make_staf
     officer.post(url, form_for(case))
     document = Case.objects.get(pk=case.pk).documents.get(content_type="text/html")
     assert "Antwoord op uw inzageverzoek" in document.file.read().decode()
+
+
+def test_a_type_without_a_result_for_a_sent_answer_says_so(catalogue, me, admin, make_staff):
+    """Every result of this type closes without the data: the page says what is wrong
+    and whom to ask, instead of a choice of nothing; a send writes nothing."""
+    _type(
+        admin,
+        "inzage-zonder",
+        [_status("ontvangen", nxt=["klaar"]), _status("klaar", final=True)],
+        results=[
+            {
+                "code": "geweigerd",
+                "name": "Geweigerd",
+                "resident_text": "Niet gekregen.",
+                "closes_without_answer": True,
+            }
+        ],
+    )
+    case = _request(me, code="inzage-zonder")
+    officer = _officer(make_staff)
+    page = officer.get(_url(case)).content.decode()
+    assert "geen resultaat voor een verstuurd antwoord" in page
+    refused = officer.post(_url(case), {"version": case.version, "result": "geweigerd"})
+    assert refused.status_code == 400
+    assert "geen resultaat voor een verstuurd antwoord" in refused.content.decode()
+    assert Case.objects.get(pk=case.pk).is_open and not case.documents.exists()

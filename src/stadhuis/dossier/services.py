@@ -243,6 +243,13 @@ def access_request_problem(case) -> StadhuisError | None:
                 "zeker wie het is, dus het antwoord kan niet uit het dossier komen."
             )
         )
+    if not access_request_results(case):
+        return InvalidInput(
+            _(
+                "Bij dit soort verzoek hoort geen resultaat voor een verstuurd antwoord. "
+                "Vraag de beheerder van de zaaktypen om er een toe te voegen."
+            )
+        )
     return None
 
 
