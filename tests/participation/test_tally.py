@@ -7,7 +7,7 @@ from stadhuis.core.errors import InvalidInput
 from stadhuis.participation import counting, services, tally
 from stadhuis.participation.models import CountStatus
 
-from .conftest import set_phase
+from .conftest import published_count, set_phase
 
 
 def _vote(budget, make_resident, me):
@@ -140,41 +140,84 @@ def test_neighbourhood_caps_reach_the_count(make_process, handler, admin, me, ma
     assert count.explanations[made["B"]]["reason"] == "cap_reached"
 
 
-def test_a_project_funded_in_part_is_stored_and_shown_with_its_amount(
-    budget, make_resident, me, admin, rf
+def _projects(process, handler):
+    made = []
+    for title, cost in [("Speeltuin", 40_000), ("Bomen", 50_000), ("Bankjes", 20_000)]:
+        project = services.project_create(
+            actor=handler, process=process, title=title, description=title, cost=cost
+        )
+        services.project_review(
+            actor=handler, project=project, feasible=True, reason="Kan", cost=cost
+        )
+        made.append(project)
+    return made
+
+
+def test_partial_funding_runs_from_the_process_to_the_published_result(
+    make_process, handler, admin, me, make_resident, client
 ):
-    """Stadhuis's own processes have no leftover setting (docs/architecture.md), but an
-    outcome with a project funded in part must survive storing (JSON) and show its
-    amount: here the stored vote counted as if its META said Amsterdam's rule."""
-    import dataclasses
-    import json
-
-    from django.template.loader import render_to_string
-
-    from stadhuis.participation.models import Count
-
-    process, playground, trees, benches = _vote(budget, make_resident, me)
-    election = tally.election_for(process)
-    meta = {**election.meta, "leftover_budget": "Partially fund one additional project"}
-    outcome = counting.count(dataclasses.replace(election, meta=meta), "greedy")
+    """Staff chose Amsterdam's rule for the process: the greedy count pays part of the
+    best-placed project that did not fit with the money left, the stored count keeps the
+    amount, the results page says it plainly and the exported file counts the same."""
+    process = make_process("budget", phase="review", leftover_partial=True)
+    projects = _projects(process, handler)
+    page = client.get(reverse("participation:process", kwargs={"process_id": process.public_id}))
+    assert "Blijft er na de telling geld over?" in page.content.decode()
+    set_phase(process, "voting")
+    process, playground, trees, benches = _vote((process, projects), make_resident, me)
+    count = published_count(process, admin)
     # benches and trees cost 70,000 of the 100,000; the playground (40,000) gets 30,000
-    assert outcome.partial == {playground.code: 30_000}
-    stored = json.loads(
-        json.dumps({pid: tally._plain(e) for pid, e in outcome.explanations.items()})
+    assert count.funded == [benches.code, trees.code, playground.code]
+    assert count.budget_used == 100_000
+    stored = count.explanations[playground.code]
+    assert (stored["funded"], stored["reason"], stored["amount"]) == (
+        True,
+        "funded_partial",
+        30_000,
     )
-    count = Count(process=process, rule="greedy", funded=outcome.funded, explanations=stored)
     rows = tally.explained_rows(process, count)
     assert [r["project"] for r in rows] == [benches, trees, playground]
-    last = rows[-1]
-    assert (last["funded"], last["reason"], last["amount"]) == (True, "funded_partial", 30_000)
-    assert last["sentence"].startswith("Gedeeltelijk betaald: 30.000 van 40.000 euro.")
+    assert rows[-1]["sentence"].startswith("Gedeeltelijk betaald: 30.000 van 40.000 euro.")
     assert rows[0]["amount"] is None
-    html = render_to_string(
-        "participation/results.html",
-        {"process": process, "count": count, "rows": rows},
-        request=rf.get("/"),
-    )
+    url = reverse("participation:results", kwargs={"process_id": process.public_id})
+    html = client.get(url).content.decode()
     assert html.count(">gedeeltelijk<") == 1 and html.count(">ja<") == 2
+    assert '€ 40.000<br><span class="muted">waarvan € 30.000 uit dit budget</span>' in html
+    assert "Gaat naar het project met de meeste stemmen dat niet meer helemaal paste." in html
+    export = client.get(reverse("participation:pabulib", kwargs={"process_id": process.public_id}))
+    election = counting.parse_text(export.content.decode())
+    assert election.leftover_partial
+    assert counting.count(election, "greedy").partial == {playground.code: 30_000}
+    # Equal Shares does not read the setting: nothing in part, and the page says nothing.
+    equal = published_count(process, admin, rule="mes-add1")
+    assert all(e["amount"] is None for e in equal.explanations.values())
+    html = client.get(url).content.decode()
+    assert "gedeeltelijk" not in html and "Geld dat overblijft" not in html
+
+
+def test_without_the_setting_the_count_funds_nothing_in_part(budget, make_resident, me, admin):
+    process, playground, trees, benches = _vote(budget, make_resident, me)
+    count = published_count(process, admin)
+    assert count.funded == [benches.code, trees.code]
+    assert count.explanations[playground.code]["reason"] == "no_money_left"
+    assert "leftover_budget" not in tally.election_for(process).meta
+
+
+@pytest.mark.parametrize(
+    ("kind", "rule", "message"),
+    [
+        ("budget", "mes-add1", "kan alleen met de telregel 'Meeste stemmen'"),
+        ("budget", "", "kan alleen met de telregel 'Meeste stemmen'"),
+        ("crowdsourcing", "greedy", "kan alleen bij een burgerbegroting"),
+    ],
+)
+def test_partial_funding_needs_a_budget_counted_by_votes(make_process, kind, rule, message):
+    from stadhuis.participation.models import Process
+
+    with pytest.raises(InvalidInput, match=message) as refused:
+        make_process(kind, counting_rule=rule, leftover_partial=True)
+    assert refused.value.details["field"] == "leftover_partial"
+    assert not Process.objects.exists()
 
 
 PB = """META

@@ -19,6 +19,7 @@ from stadhuis.participation.models import (
     Milestone,
     OpenAnswerStatus,
     Phase,
+    Process,
     Project,
     VoterRollEntry,
 )
@@ -629,3 +630,42 @@ def test_a_case_handler_is_not_offered_the_administrators_forms(
     assert "stemmen-sluiten" in html and "/tellen" in html
     dashboard = client.get(reverse("participation:staff")).content.decode()
     assert reverse("participation:staff_process_new") in dashboard
+
+
+def test_staff_choose_partial_funding_for_a_budget_counted_by_votes(staff, city):
+    """The setting is the process form's; the service refuses it with a rule that does
+    not read it (Equal Shares), at its field, and stores nothing."""
+    url = reverse("participation:staff_process_new")
+    page = staff.get(url).content.decode()
+    box = re.search(r'<input[^>]*name="leftover_partial"[^>]*>', page).group(0)
+    assert 'aria-describedby="id_leftover_partial_helptext"' in box
+    assert "de rest van de kosten betaalt de gemeente uit ander geld" in page
+    data = {
+        "kind": "budget",
+        "title": "Buurtbudget Oost",
+        "question": "Waar geven we het geld aan uit?",
+        "scope": "city",
+        "min_age": "16",
+        "budget": "100000",
+        "ballot_type": "approval",
+        "ballot_min": "0",
+        "ballot_max": "0",
+        "ballot_points": "0",
+        "counting_rule": "mes-add1",
+        "leftover_partial": "on",
+        "voting_start": "2026-03-01",
+        "voting_end": "2026-03-31",
+    }
+    response = staff.post(url, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert _summary_links(html) == ["id_leftover_partial"]
+    assert 'id="id_leftover_partial_error"' in html
+    assert "kan alleen met de telregel &#x27;Meeste stemmen&#x27;" in html
+    assert not Process.objects.exists()
+    response = staff.post(url, {**data, "counting_rule": "greedy"})
+    assert response.status_code == 302
+    assert Process.objects.get().leftover_partial
+    # Unticked, as before: no partial funding.
+    staff.post(url, {**data, "title": "Zonder", "counting_rule": "greedy", "leftover_partial": ""})
+    assert not Process.objects.get(title="Zonder").leftover_partial

@@ -539,6 +539,15 @@ class ProcessForm(Form):
         label=_("Te verdelen punten"), min_value=0, max_value=10_000, initial=0
     )
     counting_rule = forms.ChoiceField(label=_("Telregel"), required=False)
+    leftover_partial = forms.BooleanField(
+        label=_("Betaal met het geld dat overblijft een deel van het volgende project"),
+        help_text=_(
+            "Alleen met de telregel 'Meeste stemmen', zoals in Amsterdam. Past het volgende "
+            "project niet meer helemaal? Dan krijgt het al het geld dat over is. Het project "
+            "is dan gekozen: de rest van de kosten betaalt de gemeente uit ander geld."
+        ),
+        required=False,
+    )
     publish = forms.BooleanField(label=_("Meteen publiceren"), required=False)
 
     def __init__(self, *args, neighbourhoods=(), rules=None, **kwargs):

@@ -99,6 +99,11 @@ class Process(models.Model):
     ballot_max = models.PositiveSmallIntegerField(_("maximaal aantal projecten"), default=0)
     ballot_points = models.PositiveSmallIntegerField(_("te verdelen punten"), default=0)
     counting_rule = models.CharField(_("telregel"), max_length=30, blank=True)
+    # Amsterdam's rule: after greedy, the money left pays part of the best-placed project
+    # that did not fit (Pabulib ``leftover_budget``); only the greedy rules read it.
+    leftover_partial = models.BooleanField(
+        _("geld dat overblijft betaalt een deel van het volgende project"), default=False
+    )
     is_published = models.BooleanField(_("gepubliceerd"), default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

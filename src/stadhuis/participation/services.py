@@ -204,10 +204,17 @@ def process_create(
     ballot_max: int = 0,
     ballot_points: int = 0,
     counting_rule: str = "",
+    leftover_partial: bool = False,
     caps: Mapping[str, int] | None = None,
     publish: bool = False,
 ) -> Process:
-    """A new participation process with its phases (staff)."""
+    """A new participation process with its phases (staff).
+
+    ``leftover_partial``: the money the greedy count leaves pays part of the best-placed
+    project that did not fit (Amsterdam's rule); only with a greedy counting rule.
+    """
+    from stadhuis.participation import counting
+
     require_role(actor, Role.ADMINISTRATOR)
     if kind not in ProcessKind.values or scope not in Scope.values:
         raise InvalidInput(_("Kies een soort proces en een gebied."))
@@ -229,6 +236,19 @@ def process_create(
             raise InvalidInput(_("Geef aan hoeveel punten een inwoner mag verdelen."))
         if ballot_max and ballot_min > ballot_max:
             raise InvalidInput(_("Het minimum aantal projecten is groter dan het maximum."))
+        if leftover_partial and counting_rule not in counting.PARTIAL_RULES:
+            raise InvalidInput(
+                _(
+                    "Een deel van een project betalen met het geld dat overblijft kan alleen "
+                    "met de telregel 'Meeste stemmen'."
+                ),
+                field="leftover_partial",
+            )
+    elif leftover_partial:
+        raise InvalidInput(
+            _("Een deel van een project betalen kan alleen bij een burgerbegroting."),
+            field="leftover_partial",
+        )
     neighbourhoods = list(Neighbourhood.objects.filter(code__in=neighbourhood_codes))
     if len(neighbourhoods) != len(set(neighbourhood_codes)):
         raise InvalidInput(_("Een van de buurten bestaat niet."))
@@ -250,6 +270,7 @@ def process_create(
             ballot_max=ballot_max,
             ballot_points=ballot_points,
             counting_rule=counting_rule,
+            leftover_partial=leftover_partial,
             is_published=publish,
         )
         process.neighbourhoods.set(neighbourhoods)

@@ -78,6 +78,8 @@ def election_for(process: Process, *, with_results: Count | None = None) -> coun
     }
     if process.counting_rule:
         meta["rule"] = PABULIB_RULES.get(process.counting_rule, process.counting_rule)
+    if process.leftover_partial:
+        meta["leftover_budget"] = counting.LEFTOVER_PARTIAL
     if process.ballot_type == BallotType.APPROVAL:
         if process.ballot_min:
             meta["min_length"] = str(process.ballot_min)
@@ -129,6 +131,12 @@ def election_for(process: Process, *, with_results: Count | None = None) -> coun
         project_columns=tuple(columns),
         vote_columns=vote_columns,
     )
+
+
+def funds_in_part(process: Process, rule: str) -> bool:
+    """Whether a count of ``process`` with ``rule`` pays part of a project with the money
+    left (the process asks for it and the rule reads it)."""
+    return process.leftover_partial and rule in counting.PARTIAL_RULES
 
 
 def _plain(value):

@@ -446,6 +446,7 @@ def results(request, process_id):
         context["count"] = count
         context["rows"] = tally.explained_rows(process, count) if count else []
         context["rule_label"] = tally.rules().get(count.rule, count.rule) if count else ""
+        context["funds_in_part"] = bool(count) and tally.funds_in_part(process, count.rule)
         context["turnout"] = queries.turnout(process)
     else:
         raise Http404

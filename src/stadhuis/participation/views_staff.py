@@ -564,6 +564,7 @@ def process_new(request):
                 ballot_max=data["ballot_max"],
                 ballot_points=data["ballot_points"],
                 counting_rule=data["counting_rule"],
+                leftover_partial=data["leftover_partial"],
                 phases=form.phases(),
                 publish=data["publish"],
             )

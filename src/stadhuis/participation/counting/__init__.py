@@ -21,6 +21,8 @@ from .model import Election, Project, Voter, ballot_problems, format_number, pro
 from .pabulib import PabulibError, parse_file, parse_text, write_file, write_text
 
 __all__ = [
+    "LEFTOVER_PARTIAL",
+    "PARTIAL_RULES",
     "RULES",
     "Election",
     "Outcome",
@@ -49,6 +51,13 @@ RULES: dict[str, str] = {
     "mes-add1-comparison": _("Methode van gelijke delen (Add1, met vergelijking)"),
     "phragmen": _("Sequentiële methode van Phragmén"),
 }
+
+#: The rules that read Amsterdam's partial funding (``Election.leftover_partial``): the
+#: greedy ones. Equal Shares and Phragmén count the same election without it.
+PARTIAL_RULES = ("greedy", "greedy-noskip")
+
+#: The ``leftover_budget`` META value that asks for it, as the Amsterdam files write it.
+LEFTOVER_PARTIAL = "Partially fund one additional project with highest score"
 
 _COUNTERS = {
     "greedy": lambda e, p: rules.greedy(e, skip=True),
