@@ -1,5 +1,8 @@
 """Counting a stored budget vote in the background job, with the inputs' checksum."""
 
+import csv
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -184,6 +187,34 @@ def test_partial_funding_runs_from_the_process_to_the_published_result(
     assert html.count(">gedeeltelijk<") == 1 and html.count(">ja<") == 2
     assert '€ 40.000<br><span class="muted">waarvan € 30.000 uit dit budget</span>' in html
     assert "Gaat naar het project met de meeste stemmen dat niet meer helemaal paste." in html
+    table = client.get(
+        reverse("participation:results_csv", kwargs={"process_id": process.public_id})
+    )
+    lines = list(csv.reader(io.StringIO(table.content.decode())))
+    # the old columns stay where they were; what the budget pays comes last
+    assert lines[0] == [
+        "project_id",
+        "title",
+        "cost",
+        "votes",
+        "funded",
+        "reason",
+        "explanation",
+        "paid",
+    ]
+    paid = {line[0]: (line[2], line[4], line[5], line[7]) for line in lines[1:]}
+    assert paid == {
+        benches.code: ("20000", "1", "funded", "20000"),
+        trees.code: ("50000", "1", "funded", "50000"),
+        playground.code: ("40000", "1", "funded_partial", "30000"),
+    }
+    api = client.get(f"/api/v1/participation-processes/{process.public_id}/results").json()
+    assert {p["code"]: (p["cost"], p["paid"]) for p in api["projects"]} == {
+        benches.code: (20_000, 20_000),
+        trees.code: (50_000, 50_000),
+        playground.code: (40_000, 30_000),
+    }
+    assert sum(p["paid"] for p in api["projects"]) == api["budgetUsed"] == 100_000
     export = client.get(reverse("participation:pabulib", kwargs={"process_id": process.public_id}))
     election = counting.parse_text(export.content.decode())
     assert election.leftover_partial
@@ -191,6 +222,11 @@ def test_partial_funding_runs_from_the_process_to_the_published_result(
     # Equal Shares does not read the setting: nothing in part, and the page says nothing.
     equal = published_count(process, admin, rule="mes-add1")
     assert all(e["amount"] is None for e in equal.explanations.values())
+    api = client.get(f"/api/v1/participation-processes/{process.public_id}/results").json()
+    assert {p["code"]: p["paid"] for p in api["projects"]} == {
+        code: (cost if code in equal.funded else 0)
+        for code, cost in ((p.code, p.cost) for p in projects)
+    }
     html = client.get(url).content.decode()
     assert "gedeeltelijk" not in html and "Geld dat overblijft" not in html
 

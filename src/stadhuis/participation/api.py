@@ -92,7 +92,14 @@ class ProjectResultOut(Out):
     code: str
     title: str
     funded: bool
-    reason: str = Field(description="A stable code: funded, no_money_left, cap_reached, ...")
+    cost: int = Field(description="What the project costs, in euros.")
+    paid: int = Field(
+        description="Euros the budget pays: the cost when funded, less when funded in part "
+        "(reason funded_partial: the rest comes from outside this budget), 0 when not funded."
+    )
+    reason: str = Field(
+        description="A stable code: funded, funded_partial, no_money_left, cap_reached, ..."
+    )
     votes: float
     explanation: str = Field(description="Why, in one plain sentence (Dutch or English).")
 
@@ -269,6 +276,8 @@ def read_results(request: HttpRequest, id: UUID):
                 "code": row["project"].code,
                 "title": row["project"].title,
                 "funded": row["funded"],
+                "cost": row["project"].cost,
+                "paid": row["paid"],
                 "reason": row["reason"],
                 "votes": float(row["votes"] or 0),
                 "explanation": row["sentence"],

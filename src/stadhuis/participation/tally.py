@@ -224,6 +224,8 @@ def explained_rows(process: Process, count: Count) -> list[dict]:
                 "payments": explanation.payments,
                 # paid from the budget when less than the cost (funded in part)
                 "amount": explanation.amount,
+                # what the budget pays: the cost, the part, or nothing
+                "paid": _paid(explanation, project.cost),
             }
         )
     rows.sort(
@@ -235,6 +237,13 @@ def explained_rows(process: Process, count: Count) -> list[dict]:
         )
     )
     return rows
+
+
+def _paid(explanation: counting.ProjectExplanation, cost: int) -> int:
+    """Euros the budget pays for a project (whole euros: Stadhuis's costs and budgets are)."""
+    if not explanation.funded:
+        return 0
+    return int(explanation.amount) if explanation.amount is not None else cost
 
 
 def export_text(process: Process) -> str:

@@ -564,7 +564,10 @@ def results_csv(request, process_id):
         raise Http404
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["project_id", "title", "cost", "votes", "funded", "reason", "explanation"])
+    # New columns go at the end: scripts read these by position.
+    writer.writerow(
+        ["project_id", "title", "cost", "votes", "funded", "reason", "explanation", "paid"]
+    )
     for row in tally.explained_rows(process, count):
         project = row["project"]
         writer.writerow(
@@ -576,6 +579,7 @@ def results_csv(request, process_id):
                 int(row["funded"]),
                 row["reason"],
                 row["sentence"],
+                row["paid"],  # from the budget: the cost, less when funded in part, or 0
             ]
         )
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
