@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -540,6 +540,7 @@ def case_set_status(
     explanation: str = "",
     result_code: str | None = None,
     answer: Callable[[Case], Sequence[GeneratedDocument]] | None = None,
+    event_data: Mapping[str, str] | None = None,
 ) -> Case:
     """Move a case along a transition its type allows; a final status needs a result.
 
@@ -552,7 +553,8 @@ def case_set_status(
     without the data (refused, withdrawn) needs an explanation for the resident.
 
     The privacy officer may move access requests too: answering one from the dossier
-    finishes the case."""
+    finishes the case. ``event_data`` is kept with the history entry (staff see its
+    ``reason``), such as the date and address an answer was posted to."""
     if case.case_type.kind == CaseKind.ACCESS_REQUEST:
         _require_handler_or_privacy(actor, case)
     else:
@@ -585,8 +587,11 @@ def case_set_status(
             case,
             actor,
             CaseEvent.Kind.STATUS,
-            status=target.code,
-            result=result.code if result else None,
+            **{
+                **(event_data or {}),
+                "status": target.code,
+                "result": result.code if result else None,
+            },
         )
         _log(actor, case, Action.UPDATE)
         _queue_status_notification(case, target)

@@ -19,6 +19,7 @@ from django.db import connections
 from django.db.models import CharField, F, Func
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -320,3 +321,91 @@ def json_schema() -> dict:
     schema["$id"] = SCHEMA_ID
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
+
+
+# --- The answer by post, to a request made without DigiD -----------------------------------
+
+
+def request_data(case, subject: str) -> dict:
+    """The answer to an access request made without DigiD, in the shape the readable
+    version reads (``build``). Nobody checked who sent it, so it holds only what this
+    request itself holds: the data given in it, the messages about it, and (below, in
+    ``letter_context``) the processing of it. Nothing is looked up by e-mail address,
+    postcode or address: others can share those, and the request does not prove them."""
+    activity = case.case_type.processing_activity
+    fields = [{"label": _("Uw vraag"), "value": case.description}]
+    asked = {q.get("name"): q for q in case.case_type.questions}
+    for name, value in case.answers.items():
+        if value in ("", None, [], False):
+            continue
+        label = asked.get(name, {}).get("label", name)
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        fields.append({"label": _(label), "value": shown})
+    for label, value in (
+        (_("Adres"), case.address),
+        (_("Postcode"), case.contact_postcode),
+        (_("E-mailadres"), case.contact_email),
+    ):
+        if value:
+            fields.append({"label": label, "value": value})
+    for message in case.messages.order_by("at", "id"):
+        label = (
+            _("Uw bericht van %(date)s")
+            if message.direction == "from_resident"
+            else _("Bericht van de gemeente van %(date)s")
+        )
+        day = timezone.localtime(message.at).date()
+        fields.append({"label": label % {"date": date_format(day, "j F Y")}, "value": message.body})
+    record = {
+        "objectType": "zaak",
+        "objectId": case.reference,
+        "title": f"{case.case_type.name} {case.reference}",
+        "source": _("Door u ingediend; status en resultaat van de gemeente"),
+        "createdAt": case.created_at,
+        "retainedUntil": None,
+        "activity": activity_data(current_versions({activity}).get(activity)),
+        "fields": fields,
+    }
+    return {
+        "municipality": settings.MUNICIPALITY_NAME,
+        "generatedAt": timezone.now(),
+        "subject": subject,
+        "yourRights": your_rights(),
+        "sections": [{"key": "verzoek", "title": _("Uw verzoek"), "records": [record]}],
+    }
+
+
+def letter_context(case, subject: str, data: dict) -> dict:
+    """Beside ``request_data``: the processing of this request (``subject`` is the
+    pseudonym its log entries carry, empty when nobody could be logged for)."""
+    summary, latest = [], []
+    if subject:
+        entries = queries.processing_log(subject, queries.LogFilter(object_id=case.reference))
+        summary = queries.log_summary(subject, object_id=case.reference)
+        latest = queries.log_rows(
+            subject,
+            entries[:READABLE_LOG_ROWS],
+            about=(case.reference, data["sections"][0]["records"][0]["title"]),
+        )
+    return {
+        "data": data,
+        "log_summary": summary,
+        "latest": latest,
+        "latest_count": len(latest),
+        "paper": True,
+    }
+
+
+def letter_document(case, subject: str, *, address: str, on: dt.date, back_url: str = "") -> bytes:
+    """The answer by post as one self-contained, print-ready HTML page (in Dutch, like
+    every answer): the letter the privacy officer prints and posts to ``address``, and
+    the copy kept with the case. ``back_url``: a link back, not printed."""
+    with translation.override(settings.LANGUAGE_CODE):
+        data = request_data(case, subject)
+        context = letter_context(case, subject, data) | {
+            "about": {"reference": case.reference, "received_on": case.received_on},
+            "address": address,
+            "on": on,
+            "back_url": back_url,  # the page to print has one; the copy kept does not
+        }
+        return render_to_string("dossier/staff/access_letter.html", context).encode()

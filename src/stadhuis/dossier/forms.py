@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stadhuis.cases.forms_resident import ServiceErrorsMixin
@@ -172,3 +173,27 @@ class AccessAnswerForm(ServiceErrorsMixin, forms.Form):
         if hidden:  # no field to show it at: above the form
             self.add_error(None, list(hidden))
         return cleaned
+
+
+class AccessPostForm(AccessAnswerForm):
+    """The privacy officer records that the answer to a request made without DigiD went
+    by post, and finishes it: the day it was posted, with the case's version as above."""
+
+    field_map = {"result": "result", "explanation": "explanation", "sent_on": "sent_on"}
+
+    sent_on = forms.DateField(
+        label=_("Op de post gedaan op"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("Vul in op welke dag de brief op de post ging."),
+            "invalid": _("Vul een datum in, zoals 2026-03-31."),
+        },
+    )
+    field_order = ["version", "sent_on", "result", "explanation"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sent_on"].initial = timezone.localdate()
+        self.fields["explanation"].help_text = _(
+            "De aanvrager leest dit bij de afhandeling, onder de dag en het adres van de brief."
+        )

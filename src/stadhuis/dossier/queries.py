@@ -164,6 +164,7 @@ class LogFilter:
     activity: str = ""
     action: str = ""
     others_only: bool = False  # leave out what the resident did themself
+    object_id: str = ""  # only the entries about this object (a case's reference)
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -190,6 +191,8 @@ def processing_log(subject: str, filters: LogFilter | None = None) -> QuerySet:
         entries = entries.filter(activity_version__activity__code=filters.activity)
     if filters.action:
         entries = entries.filter(action=filters.action)
+    if filters.object_id:
+        entries = entries.filter(object_id=filters.object_id)
     if filters.others_only:
         # the resident's own doings: actor "resident" without a staff member helping
         entries = entries.exclude(actor_kind="resident", audit__isnull=True)
@@ -297,9 +300,17 @@ def _page_labels() -> dict[str, str]:
     return {kind: label for s in sections() for kind, label in s.pages.items()}
 
 
-def log_rows(subject: str, entries) -> list[LogRow]:
+def log_rows(subject: str, entries, *, about: tuple[str, str] | None = None) -> list[LogRow]:
+    """The entries as the resident reads them. ``about`` (object id, label) names the
+    one object the entries are known to concern, where no section can (an access
+    request made without DigiD belongs to no resident's dossier)."""
     entries = list(entries)
     names = describe_entries(subject, entries)
+    if about is not None:
+        object_id, label = about
+        names.update(
+            {(e.object_type, e.object_id): (label, "") for e in entries if e.object_id == object_id}
+        )
     actions = dict(Action.choices)
     bases = dict(LegalBasis.choices)
     rows = []
@@ -351,12 +362,15 @@ class LogSummaryRow:
     last: dt.datetime
 
 
-def log_summary(subject: str) -> list[LogSummaryRow]:
-    """How often each activity used the subject's data, per kind of use (one query)."""
+def log_summary(subject: str, *, object_id: str = "") -> list[LogSummaryRow]:
+    """How often each activity used the subject's data, per kind of use (one query);
+    with ``object_id``, only the entries about that object."""
     actions = dict(Action.choices)
+    entries = ProcessingLogEntry.objects.filter(subject=subject)
+    if object_id:
+        entries = entries.filter(object_id=object_id)
     rows = (
-        ProcessingLogEntry.objects.filter(subject=subject)
-        .values("activity_version__name", "action")
+        entries.values("activity_version__name", "action")
         .annotate(n=Count("id"), first=Min("occurred_at"), last=Max("occurred_at"))
         .order_by("activity_version__name", "action")
     )

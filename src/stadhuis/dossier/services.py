@@ -226,16 +226,29 @@ def access_request_case(*, actor: Actor, reference: str):
     return case
 
 
+def _closed(case) -> InvalidInput:
+    return InvalidInput(
+        _("Dit inzageverzoek is al afgesloten op %(date)s (%(status)s).")
+        % {
+            "date": date_format(timezone.localtime(case.closed_at).date(), "j F Y"),
+            "status": _(case.status.name),
+        }
+    )
+
+
+def _no_answer_result() -> InvalidInput:
+    return InvalidInput(
+        _(
+            "Bij dit soort verzoek hoort geen resultaat voor een verstuurd antwoord. "
+            "Vraag de beheerder van de zaaktypen om er een toe te voegen."
+        )
+    )
+
+
 def access_request_problem(case) -> StadhuisError | None:
     """Why this request cannot be answered from the dossier now, or None."""
     if not case.is_open:
-        return InvalidInput(
-            _("Dit inzageverzoek is al afgesloten op %(date)s (%(status)s).")
-            % {
-                "date": date_format(timezone.localtime(case.closed_at).date(), "j F Y"),
-                "status": _(case.status.name),
-            }
-        )
+        return _closed(case)
     if not case.subject:
         return InvalidInput(
             _(
@@ -244,12 +257,7 @@ def access_request_problem(case) -> StadhuisError | None:
             )
         )
     if not access_request_results(case):
-        return InvalidInput(
-            _(
-                "Bij dit soort verzoek hoort geen resultaat voor een verstuurd antwoord. "
-                "Vraag de beheerder van de zaaktypen om er een toe te voegen."
-            )
-        )
+        return _no_answer_result()
     return None
 
 
@@ -304,6 +312,48 @@ def _steps_to_final(case) -> list:
     return []
 
 
+def _walk_to_final(
+    *,
+    actor: Actor,
+    case,
+    expected_version: int,
+    result_code: str,
+    explanation: str,
+    answer,
+    event_data: dict | None = None,
+) -> None:
+    """Walk the case along its type's transitions to a final status, in one
+    transaction, each step through ``cases.case_set_status``; the last step carries
+    the result, the explanation, ``answer`` (the documents) and ``event_data``."""
+    steps = _steps_to_final(case)
+    if not steps:
+        raise InvalidInput(
+            _("Van de status '%(status)s' kan dit verzoek niet worden afgerond.")
+            % {"status": _(case.status.name)}
+        )
+    final = steps[-1]
+    try:
+        with transaction.atomic():
+            for step in steps:
+                cases.case_set_status(
+                    actor=actor,
+                    case=case,
+                    expected_version=expected_version if step is steps[0] else case.version,
+                    status_code=step.code,
+                    result_code=result_code if step is final else None,
+                    explanation=explanation if step is final else "",
+                    answer=answer if step is final else None,
+                    event_data=event_data if step is final else None,
+                )
+    except Conflict:
+        now = staff_case(case.reference)
+        if now is not None and not now.is_open:
+            raise Conflict(
+                _("Dit inzageverzoek is net afgehandeld. Het antwoord is één keer verstuurd.")
+            ) from None
+        raise
+
+
 def access_request_answer(
     *, actor: Actor, reference: str, expected_version: int, result_code: str, explanation: str = ""
 ) -> AccessAnswer:
@@ -321,13 +371,6 @@ def access_request_answer(
     problem = access_request_problem(case)
     if problem is not None:
         raise problem
-    steps = _steps_to_final(case)
-    if not steps:
-        raise InvalidInput(
-            _("Van de status '%(status)s' kan dit verzoek niet worden afgerond.")
-            % {"status": _(case.status.name)}
-        )
-    final = steps[-1]
     with translation.override(settings.LANGUAGE_CODE):  # stored for the resident: Dutch
         explanation = explanation.strip() or _(
             "Uw antwoord staat hieronder bij Documenten: een overzicht om te lezen of te "
@@ -358,30 +401,159 @@ def access_request_answer(
             cases.GeneratedDocument(stem, "text/html", readable),
         ]
 
-    try:
-        with transaction.atomic():
-            for step in steps:
-                cases.case_set_status(
-                    actor=actor,
-                    case=case,
-                    expected_version=expected_version if step is steps[0] else case.version,
-                    status_code=step.code,
-                    result_code=result_code if step is final else None,
-                    explanation=explanation if step is final else "",
-                    answer=make_answer if step is final else None,
-                )
-    except Conflict:
-        now = staff_case(reference)
-        if now is not None and not now.is_open:
-            raise Conflict(
-                _("Dit inzageverzoek is net afgehandeld. Het antwoord is één keer verstuurd.")
-            ) from None
-        raise
+    _walk_to_final(
+        actor=actor,
+        case=case,
+        expected_version=expected_version,
+        result_code=result_code,
+        explanation=explanation,
+        answer=make_answer,
+    )
     names = [f"{stem}.json", f"{stem}.html"]
     documents = {d.content_type: d for d in case.documents.filter(original_name__in=names)}
     return AccessAnswer(
         case=case, readable=documents["text/html"], machine=documents["application/json"]
     )
+
+
+# --- Answering by post: a request made without DigiD ---------------------------------------
+
+
+def access_request_by_post(case) -> bool:
+    """A request made without DigiD (through an application, no resident account) is
+    answered by post: the dossier does not know whose it is, only what the request holds."""
+    return not case.subject
+
+
+def access_request_post_address(case) -> str:
+    """The postal address as the request gives it (street and number, then postcode)."""
+    postcode = case.contact_postcode
+    if len(postcode) == 6:
+        postcode = f"{postcode[:4]} {postcode[4:]}"
+    return "\n".join(part for part in (case.address.strip(), postcode) if part)
+
+
+def access_request_post_problem(case) -> StadhuisError | None:
+    """Why this request cannot be answered by post now, or None."""
+    if not case.is_open:
+        return _closed(case)
+    if not access_request_by_post(case):
+        return InvalidInput(
+            _(
+                "Dit verzoek is gedaan met DigiD. Verstuur het antwoord uit het dossier; "
+                "de inwoner vindt het bij de zaak."
+            )
+        )
+    if not case.address.strip():
+        return InvalidInput(
+            _(
+                "In dit verzoek staat geen adres. Dan kan het antwoord niet per post. Sluit "
+                "het verzoek op de zaakpagina af met een toelichting, bijvoorbeeld dat de "
+                "aanvrager het opnieuw kan vragen met DigiD of aan de balie."
+            )
+        )
+    if not access_request_results(case):
+        return _no_answer_result()
+    return None
+
+
+def _letter_subject(case) -> str:
+    """Whom the processing of this request is logged for: the pseudonym of the e-mail
+    address in it, as cases logs requests made without DigiD ("" without one)."""
+    return cases.contact_pseudonym(case.contact_email) if case.contact_email else ""
+
+
+def _check_post_problem(actor: Actor, case) -> None:
+    require_role(actor, Role.PRIVACY_OFFICER)
+    problem = access_request_post_problem(case)
+    if problem is not None:
+        raise problem
+
+
+def access_request_letter(*, actor: Actor, case, back_url: str = "") -> bytes:
+    """The answer by post as a page to print (dated today; ``back_url`` is a link that
+    is not printed). Printing it puts the requester's data on paper, so it is logged
+    (as an export) each time."""
+    _check_post_problem(actor, case)
+    subject = _letter_subject(case)
+    with transaction.atomic():
+        record_processing(
+            actor=actor,
+            activity=case.case_type.processing_activity,
+            action=Action.EXPORT,
+            subjects=[subject],
+            object_type="zaak",
+            object_id=case.reference,
+        )
+        return export.letter_document(
+            case,
+            subject,
+            address=access_request_post_address(case),
+            on=timezone.localdate(),
+            back_url=back_url,
+        )
+
+
+def access_request_answer_by_post(
+    *,
+    actor: Actor,
+    reference: str,
+    expected_version: int,
+    result_code: str,
+    sent_on: dt.date,
+    explanation: str = "",
+):
+    """The privacy officer records that the answer went by post on ``sent_on`` to the
+    address in the request, and the request is finished with ``result_code``, the way
+    ``access_request_answer`` finishes it: the same walk, and the last step keeps a copy
+    of the letter with the case (the answer ``cases`` requires), the date and address in
+    the history and in the resident's timeline, and a log entry for the sending
+    ("gedeeld"). Returns the case."""
+    case = access_request_case(actor=actor, reference=reference)
+    _check_post_problem(actor, case)
+    today = timezone.localdate()
+    if sent_on > today:
+        raise InvalidInput(
+            _("Kies de dag waarop de brief op de post ging: vandaag of eerder."), field="sent_on"
+        )
+    if sent_on < case.received_on:
+        raise InvalidInput(
+            _("De brief kan niet verstuurd zijn voordat het verzoek binnenkwam (%(date)s).")
+            % {"date": date_format(case.received_on, "j F Y")},
+            field="sent_on",
+        )
+    address = access_request_post_address(case)
+    subject = _letter_subject(case)
+    with translation.override(settings.LANGUAGE_CODE):  # stored for the resident: Dutch
+        posted = _("Wij hebben u het antwoord op %(date)s per post gestuurd naar %(address)s.") % {
+            "date": date_format(sent_on, "j F Y"),
+            "address": address.replace("\n", ", "),
+        }
+    explanation = f"{posted}\n\n{explanation.strip()}" if explanation.strip() else posted
+
+    def make_answer(case) -> list:
+        record_processing(
+            actor=actor,
+            activity=case.case_type.processing_activity,
+            action=Action.SHARE,
+            subjects=[subject],
+            object_type="zaak",
+            object_id=case.reference,
+        )
+        letter = export.letter_document(case, subject, address=address, on=sent_on)
+        stem = f"antwoord-inzageverzoek-per-post-{sent_on:%Y-%m-%d}"
+        return [cases.GeneratedDocument(stem, "text/html", letter)]
+
+    _walk_to_final(
+        actor=actor,
+        case=case,
+        expected_version=expected_version,
+        result_code=result_code,
+        explanation=explanation,
+        answer=make_answer,
+        event_data={"reason": posted, "post_on": sent_on.isoformat(), "post_to": address},
+    )
+    return case
 
 
 # --- Retention -------------------------------------------------------------------------------

@@ -39,4 +39,14 @@ urlpatterns = [
         views_staff.access_answer,
         name="access_answer",
     ),
+    path(
+        "medewerkers/avg-verzoeken/<str:reference>/antwoord-per-post",
+        views_staff.access_answer_post,
+        name="access_answer_post",
+    ),
+    path(
+        "medewerkers/avg-verzoeken/<str:reference>/antwoord-per-post/brief",
+        views_staff.access_answer_letter,
+        name="access_answer_letter",
+    ),
 ]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from stadhuis.cases import queries_staff as cases_queries
 from stadhuis.core.errors import NotAllowed, NotFound, StadhuisError
 from stadhuis.core.roles import Role
 from stadhuis.dossier import export, queries, services
-from stadhuis.dossier.forms import AccessAnswerForm, AssistedStartForm
+from stadhuis.dossier.forms import AccessAnswerForm, AccessPostForm, AssistedStartForm
 from stadhuis.dossier.views import log_context, overview_context, section_context
 
 HELPERS = (Role.CASE_HANDLER, Role.PRIVACY_OFFICER)
@@ -165,19 +166,25 @@ def requests_queue(request):
     )
 
 
+def _access_request(request, reference: str):
+    actor = staff_actor(request.user, Role.PRIVACY_OFFICER)
+    try:
+        return actor, services.access_request_case(actor=actor, reference=reference)
+    except NotFound as exc:
+        raise Http404 from exc
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc.message)) from exc
+
+
 @never_cache
 @staff_required(Role.PRIVACY_OFFICER)
 @require_http_methods(["GET", "POST"])
 def access_answer(request, reference: str):
     """Check the answer to an access request (the resident's dossier, as it will go
     out), then send it and finish the request in one step ("Verstuur en rond af")."""
-    actor = staff_actor(request.user, Role.PRIVACY_OFFICER)
-    try:
-        case = services.access_request_case(actor=actor, reference=reference)
-    except NotFound as exc:
-        raise Http404 from exc
-    except NotAllowed as exc:
-        raise PermissionDenied(str(exc.message)) from exc
+    actor, case = _access_request(request, reference)
+    if case.is_open and services.access_request_by_post(case):
+        return redirect("dossier:access_answer_post", reference=case.reference)
     form = AccessAnswerForm(request.POST or None, results=services.access_request_results(case))
     status = 200
     if form.is_bound:
@@ -219,3 +226,74 @@ def access_answer(request, reference: str):
     elif status == 200:
         status = context["problem"].status
     return render(request, "dossier/staff/access_answer.html", context, status=status)
+
+
+@never_cache
+@staff_required(Role.PRIVACY_OFFICER)
+@require_http_methods(["GET", "POST"])
+def access_answer_post(request, reference: str):
+    """A request made without DigiD: print the answer, post it to the address in the
+    request, then record the day it was posted, which finishes the request."""
+    actor, case = _access_request(request, reference)
+    form = AccessPostForm(request.POST or None, results=services.access_request_results(case))
+    status = 200
+    if form.is_bound:
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.access_request_answer_by_post(
+                    actor=actor,
+                    reference=case.reference,
+                    expected_version=data["version"],
+                    result_code=data["result"],
+                    sent_on=data["sent_on"],
+                    explanation=data["explanation"],
+                )
+            except StadhuisError as exc:
+                form.add_service_error(exc)
+                status = exc.status
+                case = services.access_request_case(actor=actor, reference=case.reference)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Vastgelegd: het antwoord op %(reference)s ging per post, en het "
+                        "verzoek is afgehandeld. Een kopie van de brief staat bij de zaak."
+                    )
+                    % {"reference": case.reference},
+                )
+                return redirect("dossier:requests")
+    problem = services.access_request_post_problem(case)
+    if problem is not None and status == 200:
+        status = problem.status
+    context = {
+        "case": case,
+        "form": form,
+        "problem": problem,
+        "address": services.access_request_post_address(case),
+        "today": timezone.localdate(),
+    }
+    return render(request, "dossier/staff/access_answer_post.html", context, status=status)
+
+
+@never_cache
+@staff_required(Role.PRIVACY_OFFICER)
+@require_GET
+def access_answer_letter(request, reference: str):
+    """The answer by post, as a page that prints as the letter (no JavaScript)."""
+    actor, case = _access_request(request, reference)
+    try:
+        letter = services.access_request_letter(
+            actor=actor,
+            case=case,
+            back_url=reverse("dossier:access_answer_post", args=[case.reference]),
+        )
+    except StadhuisError as exc:
+        return render(
+            request,
+            "dossier/staff/access_answer_post.html",
+            {"case": case, "problem": exc, "today": timezone.localdate()},
+            status=exc.status,
+        )
+    return HttpResponse(letter, content_type="text/html; charset=utf-8")
