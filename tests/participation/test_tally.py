@@ -316,3 +316,46 @@ def test_pabulib_import_reads_limits_as_the_parser_checked_them(make_process, st
     assert response.status_code == 302
     empty.refresh_from_db()
     assert (empty.ballot_min, empty.ballot_max, empty.ballots.count()) == (1, 2, 2)
+
+
+def _projects_pb(costs: list[int], limits: str) -> str:
+    rows = "\n".join(f"p{i};{cost}" for i, cost in enumerate(costs))
+    return (
+        f"META\nkey;value\nbudget;100000\nvote_type;approval\n{limits}\n"
+        f"PROJECTS\nproject_id;cost\n{rows}\nVOTES\nvoter_id;vote\n1;p0\n"
+    )
+
+
+def test_pabulib_import_warns_about_projects_outside_the_files_cost_limits(
+    make_process, staff_client, client
+):
+    """min/max_project_cost bind proposals, not the count (Amsterdam 212 breaks its own
+    minimum): the import reads such a project and tells staff so in plain Dutch."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    empty = make_process("budget", phase="results", title="Ingelezen")
+    staff_client("administrator")
+    url = reverse("participation:staff_pabulib_import", kwargs={"process_id": empty.public_id})
+    text = _projects_pb([2_875, 6_000, 12_500], "min_project_cost;5000\nmax_project_cost;10000")
+    response = client.post(url, {"file": SimpleUploadedFile("x.pb", text.encode())}, follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[0][1] == 302
+    assert "Het bestand is ingelezen: 1 stembiljetten." in html
+    assert html.count('class="alert alert--warning"') == 2
+    assert (
+        "Project p0 kost 2.875 euro, minder dan het minimum in het bestand (5.000 euro). "
+        "Het is toch ingelezen en telt mee." in html
+    )
+    assert "Project p2 kost 12.500 euro, meer dan het maximum in het bestand (10.000 euro)." in html
+    assert empty.projects.count() == 3
+
+
+def test_pabulib_import_warns_about_five_projects_and_counts_the_rest(admin, make_process):
+    empty = make_process("budget", phase="results", title="Ingelezen")
+    text = _projects_pb([100] * 8, "min_project_cost;5000")
+    done = services.budget_import_pabulib(actor=admin, process=empty, text=text)
+    assert done.ballots == 1 and len(done.warnings) == 6
+    assert done.warnings[-1] == "En nog 3 projecten buiten de grenzen van het bestand."
+    within = _projects_pb([5_000, 10_000], "min_project_cost;5000\nmax_project_cost;10000")
+    other = make_process("budget", phase="results", title="Binnen de grenzen")
+    assert services.budget_import_pabulib(actor=admin, process=other, text=within).warnings == ()

@@ -18,7 +18,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from stadhuis.accounts.bsn import is_valid_bsn
 from stadhuis.cases.queries_staff import staff_case
@@ -1304,13 +1306,83 @@ IMPORT_BATCH = 2000
 IMPORT_MAX_COUNT = 32_767
 
 
-def budget_import_pabulib(*, actor: Actor, process: Process, text: str) -> int:
+@dataclass(frozen=True)
+class PabulibImport:
+    """What an import read: its ballots, and warnings for staff about projects that break
+    the file's own requirements on projects (read and counted as they are)."""
+
+    ballots: int
+    warnings: tuple[str, ...] = ()
+
+
+IMPORT_WARNINGS_SHOWN = 5
+
+
+def _project_warnings(election) -> tuple[str, ...]:
+    """``min_project_cost``/``max_project_cost`` bind what may be proposed, not the count:
+    a published election can break them (Amsterdam 2020, Oost), so staff are told, not
+    refused. The process does not keep these limits, so this is the only moment to say it."""
+    from stadhuis.participation import counting
+
+    problems = counting.project_problems(election)
+    texts = {
+        "cost_below_minimum": (
+            _(
+                "Project %(id)s kost %(cost)s euro, minder dan het minimum in het bestand "
+                "(%(limit)s euro). Het is toch ingelezen en telt mee."
+            ),
+            election.min_project_cost,
+        ),
+        "cost_above_maximum": (
+            _(
+                "Project %(id)s kost %(cost)s euro, meer dan het maximum in het bestand "
+                "(%(limit)s euro). Het is toch ingelezen en telt mee."
+            ),
+            election.max_project_cost,
+        ),
+    }
+    warnings = []
+    for pid, codes in problems.items():
+        for code in codes:
+            text, limit = texts[code]
+            warnings.append(
+                text
+                % {
+                    "id": pid,
+                    "cost": _euros(election.projects[pid].cost),
+                    "limit": _euros(limit),
+                }
+            )
+    if len(warnings) > IMPORT_WARNINGS_SHOWN:
+        rest = len(warnings) - IMPORT_WARNINGS_SHOWN
+        warnings = warnings[:IMPORT_WARNINGS_SHOWN]
+        warnings.append(
+            ngettext(
+                "En nog %(count)s project buiten de grenzen van het bestand.",
+                "En nog %(count)s projecten buiten de grenzen van het bestand.",
+                rest,
+            )
+            % {"count": rest}
+        )
+    return tuple(warnings)
+
+
+def _euros(value) -> str:
+    """An amount for a message: grouped the local way, no decimals when whole."""
+    whole = int(value) == value
+    return number_format(
+        int(value) if whole else float(value), 0 if whole else 2, force_grouping=True
+    )
+
+
+def budget_import_pabulib(*, actor: Actor, process: Process, text: str) -> PabulibImport:
     """Load the projects and ballots of a Pabulib ``.pb`` file into an empty citizens'
     budget (staff), for example to count or publish an election held elsewhere.
 
     The projects become feasible projects; the ballots are stored like paper ballots,
     entered by the staff member, each under a fresh random receipt that nobody holds.
-    The file's voter ids are not kept. Returns the number of ballots.
+    The file's voter ids are not kept. Returns the number of ballots and warnings about
+    projects outside the file's own cost limits.
     """
     from stadhuis.participation import counting
 
@@ -1400,7 +1472,7 @@ def budget_import_pabulib(*, actor: Actor, process: Process, text: str) -> int:
         Ballot.objects.bulk_create(batch)
         shown_changed([process.pk])
     process.refresh_from_db()
-    return len(election.voters)
+    return PabulibImport(ballots=len(election.voters), warnings=_project_warnings(election))
 
 
 # --- The resident's own reads ------------------------------------------------------------

@@ -522,16 +522,19 @@ def pabulib_import(request, process_id):
     if not form.is_valid():
         return _failed(request, form, process=found, card=(key, form))
     try:
-        ballots = services.budget_import_pabulib(
+        done = services.budget_import_pabulib(
             actor=_actor(request), process=found, text=form.cleaned_data["file"]
         )
     except StadhuisError as exc:
         return _failed(request, exc, process=found, card=(key, form))
-    return _done(
+    response = _done(
         request,
-        _("Het bestand is ingelezen: %(count)s stembiljetten.") % {"count": ballots},
+        _("Het bestand is ingelezen: %(count)s stembiljetten.") % {"count": done.ballots},
         to=_process_url(found),
     )
+    for warning in done.warnings:
+        messages.warning(request, warning)
+    return response
 
 
 @never_cache
