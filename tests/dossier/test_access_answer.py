@@ -139,29 +139,96 @@ def test_answer_sends_both_documents_and_finishes_the_request(catalogue, me, pri
     assert logged.filter(action="update", object_type="zaak").count() == 1  # the status
 
 
-def test_answer_walks_the_transitions_and_mails_as_each_status_says(
+def test_answer_walks_the_transitions_and_the_resident_gets_one_e_mail(
     catalogue, me, admin, privacy_officer
 ):
+    """The steps on the way are recorded, but only the answer is mailed, even where an
+    in-between status type mails (or the final one does not)."""
+    for code, final_mails in (("inzage-lang", False), ("inzage-lang-mail", True)):
+        _type(
+            admin,
+            code,
+            [
+                _status("ontvangen", notify=True, nxt=["verzamelen"]),
+                _status("verzamelen", notify=True, nxt=["klaar"]),  # mails when set by hand
+                _status("klaar", notify=final_mails, final=True),
+            ],
+        )
+        case = _request(me, code=code)
+        before = Notification.objects.filter(case=case).count()
+        _send(privacy_officer, case)
+        case.refresh_from_db()
+        history = list(
+            case.statuses.order_by("set_at", "id").values_list("status_type__code", flat=True)
+        )
+        assert history == ["ontvangen", "verzamelen", "klaar"] and case.closed_at is not None
+        new = list(
+            Notification.objects.filter(case=case)
+            .order_by("pk")
+            .values_list("subject", flat=True)[before:]
+        )
+        expected = (
+            f"Uw zaak {case.reference}: Klaar"
+            if final_mails
+            else f"Een document bij uw zaak {case.reference}"
+        )
+        assert new == [expected], code
+
+
+def test_a_handler_setting_an_in_between_status_still_mails(catalogue, me, admin, avg):
+    """Other callers of case_set_status keep the status type's e-mail."""
     _type(
         admin,
-        "inzage-lang",
+        "inzage-hand",
         [
-            _status("ontvangen", notify=True, nxt=["verzamelen"]),
-            _status("verzamelen", nxt=["klaar"]),  # no e-mail for this step
-            _status("klaar", final=True),  # nor for this one: the document's e-mail then
+            _status("ontvangen", nxt=["verzamelen"]),
+            _status("verzamelen", notify=True, nxt=["klaar"]),
+            _status("klaar", final=True),
         ],
     )
-    case = _request(me, code="inzage-lang")
+    case = _request(me, code="inzage-hand")
     before = Notification.objects.filter(case=case).count()
-    _send(privacy_officer, case)
-    case.refresh_from_db()
-    history = list(
-        case.statuses.order_by("set_at", "id").values_list("status_type__code", flat=True)
+    cases.case_set_status(
+        actor=avg, case=case, expected_version=case.version, status_code="verzamelen"
     )
-    assert history == ["ontvangen", "verzamelen", "klaar"] and case.closed_at is not None
     subjects = list(Notification.objects.filter(case=case).values_list("subject", flat=True))
-    assert len(subjects) == before + 1
-    assert subjects[-1] == f"Een document bij uw zaak {case.reference}"
+    assert subjects[before:] == [f"Uw zaak {case.reference}: Verzamelen"]
+
+
+def test_the_answer_by_post_sends_one_e_mail_too(catalogue, admin, privacy_officer):
+    _type(
+        admin,
+        "inzage-post",
+        [
+            _status("ontvangen", nxt=["verzamelen"]),
+            _status("verzamelen", notify=True, nxt=["klaar"]),
+            _status("klaar", notify=True, final=True),
+        ],
+    )
+    application = Actor(
+        kind=ActorKind.APPLICATION,
+        unit="Klantcontactcentrum",
+        role="applicatie",
+        scopes=frozenset({"inzage-post:create:vertrouwelijk"}),
+    )
+    case = cases.case_submit(
+        actor=application,
+        case_type_code="inzage-post",
+        description="Inzage",
+        email=EMAIL,
+        address="Dorpsstraat 1",
+        postcode="1234AB",
+    )
+    before = Notification.objects.filter(case=case).count()
+    services.access_request_answer_by_post(
+        actor=privacy_officer,
+        reference=case.reference,
+        expected_version=case.version,
+        result_code="verstrekt",
+        sent_on=case.received_on,
+    )
+    subjects = list(Notification.objects.filter(case=case).values_list("subject", flat=True))
+    assert subjects[before:] == [f"Uw zaak {case.reference}: Klaar"]
 
 
 def test_of_two_final_statuses_as_near_the_first_in_the_type_is_taken(

@@ -541,6 +541,7 @@ def case_set_status(
     result_code: str | None = None,
     answer: Callable[[Case], Sequence[GeneratedDocument]] | None = None,
     event_data: Mapping[str, str] | None = None,
+    notify: bool = True,
 ) -> Case:
     """Move a case along a transition its type allows; a final status needs a result.
 
@@ -554,7 +555,9 @@ def case_set_status(
 
     The privacy officer may move access requests too: answering one from the dossier
     finishes the case. ``event_data`` is kept with the history entry (staff see its
-    ``reason``), such as the date and address an answer was posted to."""
+    ``reason``), such as the date and address an answer was posted to. ``notify=False``
+    sends no e-mail for this status even where its type says so: a caller that walks
+    through in-between statuses in one go tells the resident once, at the end."""
     if case.case_type.kind == CaseKind.ACCESS_REQUEST:
         _require_handler_or_privacy(actor, case)
     else:
@@ -594,7 +597,8 @@ def case_set_status(
             },
         )
         _log(actor, case, Action.UPDATE)
-        _queue_status_notification(case, target)
+        if notify:
+            _queue_status_notification(case, target)
         if answer is not None:
             _attach_answer(actor, case, answer(case), status_mails=target.notify_resident)
     return case

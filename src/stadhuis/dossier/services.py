@@ -324,7 +324,9 @@ def _walk_to_final(
 ) -> None:
     """Walk the case along its type's transitions to a final status, in one
     transaction, each step through ``cases.case_set_status``; the last step carries
-    the result, the explanation, ``answer`` (the documents) and ``event_data``."""
+    the result, the explanation, ``answer`` (the documents) and ``event_data``. The
+    resident gets one e-mail, the final status's (or else the answer's): the steps on
+    the way are recorded but send none, even where their status type mails."""
     steps = _steps_to_final(case)
     if not steps:
         raise InvalidInput(
@@ -344,6 +346,7 @@ def _walk_to_final(
                     explanation=explanation if step is final else "",
                     answer=answer if step is final else None,
                     event_data=event_data if step is final else None,
+                    notify=step is final,  # one message: the answer, not each step
                 )
     except Conflict:
         now = staff_case(case.reference)
@@ -359,8 +362,8 @@ def access_request_answer(
 ) -> AccessAnswer:
     """The privacy officer sends the answer to an access request (AVG art. 15) and
     finishes it, in one transaction: the case walks the type's transitions to its final
-    status with ``result_code`` (each step through ``cases.case_set_status``: history,
-    log, and the resident's e-mail where the status type says so), and the resident's
+    status with ``result_code`` (each step through ``cases.case_set_status``: history
+    and log; one e-mail, at the end: ``_walk_to_final``), and the resident's
     dossier export is attached twice, readable (HTML) and for a computer (JSON), by the
     last step itself: cases closes an access request as answered only with its answer.
 
