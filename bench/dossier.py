@@ -12,9 +12,11 @@ dossier overview and the first page of "who processed my data" each have a media
    valid BSN, ``--own-cases`` cases with ``case_submit`` (every demo case type that a
    resident may submit, in turn, with answers for the required questions), a third of
    them closed with ``case_set_status`` by a demo case handler of the type's
-   department, then ``record_processing`` calls (one subject: the resident; actions
-   read/update/export; actors resident/staff/system; object type "zaak" with the
-   resident's case references) in transactions of 1,000 calls until the resident has
+   department (an access request with a result that closes it without the answer,
+   such as "geweigerd": only the privacy officer's answer closes it as answered), then
+   ``record_processing`` calls (one subject: the resident; actions read/update/export;
+   actors resident/staff/system; object type "zaak" with the resident's case
+   references) in transactions of 1,000 calls until the resident has
    ``--log-entries`` entries; then ``stadhuis seal-log``. With ``--db`` an existing
    resident is reused.
 3. Starts ``stadhuis serve`` (``start_server`` of bench/cases.py: production settings,
@@ -230,16 +232,21 @@ def make_resident(own_cases: int, log_entries: int):
 
 
 def _close(case, handler, case_set_status) -> int:
-    """Walk the case to a final status (the type's transitions), with its first result."""
+    """Walk the case to a final status (the type's transitions), with its first result
+    that a handler may set: an access request is answered only with its answer (the
+    privacy officer's, from the dossier), so it is closed with the first result that
+    closes it without one (refused or withdrawn), and stays open when its type has none."""
     from stadhuis.core.errors import StadhuisError
 
+    result = next((r for r in case.case_type.results.order_by("pk") if not r.needs_answer), None)
+    if result is None:
+        return 0
     for _step in range(6):
         nexts = list(case.status.next_statuses.all())
         if not nexts:
             return 0
         final = [s for s in nexts if s.is_final]
         target = final[0] if final else sorted(nexts, key=lambda s: s.pk)[-1]
-        result = case.case_type.results.order_by("pk").first() if target.is_final else None
         try:
             case = case_set_status(
                 actor=handler,
@@ -247,7 +254,7 @@ def _close(case, handler, case_set_status) -> int:
                 expected_version=case.version,
                 status_code=target.code,
                 explanation="Benchmark",
-                result_code=result.code if result else None,
+                result_code=result.code if target.is_final else None,
             )
         except StadhuisError:
             return 0
