@@ -753,6 +753,33 @@ def case_add_note(*, actor: Actor, case: Case, body: str) -> InternalNote:
     return note
 
 
+def access_request_notes(*, actor: Actor, case: Case) -> list[InternalNote]:
+    """The internal notes on every case of the resident who made this access request
+    (AVG art. 15), oldest first, for the privacy officer: they are the resident's data
+    too, and go into the answer only as the officer rewrites them without other people's
+    data. Reading them is logged per case, so the resident sees it."""
+    require_role(actor, Role.PRIVACY_OFFICER)
+    if case.case_type.kind != CaseKind.ACCESS_REQUEST or not case.subject:
+        return []
+    notes = list(
+        InternalNote.objects.filter(case__subject=case.subject)
+        .select_related("case__case_type")
+        .order_by("at", "id")
+    )
+    read = {(n.case.reference, n.case.case_type.processing_activity) for n in notes}
+    with transaction.atomic():
+        for reference, activity in sorted(read):
+            record_processing(
+                actor=actor,
+                activity=activity,
+                action=Action.READ,
+                subjects=[case.subject],
+                object_type="notitie",
+                object_id=reference,
+            )
+    return notes
+
+
 # --- Ombudsman ------------------------------------------------------------------------
 
 

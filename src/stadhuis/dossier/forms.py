@@ -161,11 +161,37 @@ class AccessAnswerForm(ServiceErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, results: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, results: list[tuple[str, str]], notes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["result"].choices = results
         if len(results) == 1:
             self.fields["result"].initial = results[0][0]
+        # Per internal note on the resident's cases: include it or not (not by default),
+        # and the text as it goes out, which the officer rewrites without others' data.
+        self.notes = []
+        for note in notes:
+            include = f"note-{note.pk}"
+            text = f"note-{note.pk}-text"
+            self.fields[include] = forms.BooleanField(
+                label=_("Stuur deze notitie mee"), required=False
+            )
+            self.fields[text] = forms.CharField(
+                label=_("Tekst voor de inwoner, zonder gegevens van anderen"),
+                required=False,
+                max_length=5000,
+                initial=note.body,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                strip=False,
+            )
+            self.notes.append((note, self[include], self[text]))
+
+    def included_notes(self) -> dict[int, str]:
+        """{note id: text} of the notes ticked (after ``is_valid``)."""
+        return {
+            note.pk: self.cleaned_data[f"note-{note.pk}-text"]
+            for note, _include, _text in self.notes
+            if self.cleaned_data.get(f"note-{note.pk}")
+        }
 
     def clean(self):
         cleaned = super().clean()

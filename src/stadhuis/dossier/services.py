@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from stadhuis.accounts.services import resident_login
 from stadhuis.cases import services as cases
@@ -357,8 +359,58 @@ def _walk_to_final(
         raise
 
 
+NOTE_MAX = 5000
+
+
+def access_request_notes(*, actor: Actor, case) -> list:
+    """The internal notes on the resident's cases, for the privacy officer to check on
+    the answer page (the read is logged by cases, per case)."""
+    require_role(actor, Role.PRIVACY_OFFICER)
+    problem = access_request_problem(case)
+    if problem is not None:
+        raise problem
+    return cases.access_request_notes(actor=actor, case=case)
+
+
+def _included_notes(actor: Actor, case, notes: Mapping[int, str]) -> list[tuple]:
+    """(case reference, day, text) for each note the officer included, with the text
+    as they rewrote it; only notes on this resident's cases."""
+    if not notes:
+        return []
+    known = {note.pk: note for note in cases.access_request_notes(actor=actor, case=case)}
+    included = []
+    for pk, text in sorted(notes.items()):
+        note = known.get(pk)
+        if note is None:
+            raise InvalidInput(
+                _("Deze notitie hoort niet bij de zaken van deze inwoner. Laad de pagina opnieuw."),
+                field="notes",
+            )
+        text = text.strip()
+        if not text:
+            raise InvalidInput(
+                _(
+                    "Schrijf de tekst van elke notitie die u meestuurt, zonder gegevens van "
+                    "anderen, of vink de notitie uit."
+                ),
+                field="notes",
+            )
+        if len(text) > NOTE_MAX:
+            raise InvalidInput(
+                _("Een notitie is hoogstens %(max)d tekens.") % {"max": NOTE_MAX}, field="notes"
+            )
+        included.append((note.case.reference, timezone.localtime(note.at).date(), text))
+    return included
+
+
 def access_request_answer(
-    *, actor: Actor, reference: str, expected_version: int, result_code: str, explanation: str = ""
+    *,
+    actor: Actor,
+    reference: str,
+    expected_version: int,
+    result_code: str,
+    explanation: str = "",
+    notes: Mapping[int, str] | None = None,
 ) -> AccessAnswer:
     """The privacy officer sends the answer to an access request (AVG art. 15) and
     finishes it, in one transaction: the case walks the type's transitions to its final
@@ -369,11 +421,16 @@ def access_request_answer(
 
     ``expected_version`` is the case's version the officer checked: if anyone changed
     the case since, or a second click arrives after the first, nothing is written
-    (Conflict). The status goes first, so a refused second send stores no file."""
+    (Conflict). The status goes first, so a refused second send stores no file.
+
+    ``notes`` (note id -> text): the internal notes the officer includes, each with the
+    text they rewrote without other people's data; it goes into both documents under its
+    case, never the note as staff wrote it. Notes left out stay out."""
     case = access_request_case(actor=actor, reference=reference)
     problem = access_request_problem(case)
     if problem is not None:
         raise problem
+    included = _included_notes(actor, case, notes or {})
     with translation.override(settings.LANGUAGE_CODE):  # stored for the resident: Dutch
         explanation = explanation.strip() or _(
             "Uw antwoord staat hieronder bij Documenten: een overzicht om te lezen of te "
@@ -394,6 +451,7 @@ def access_request_answer(
             object_id=case.reference,
         )
         data = export.build(case.subject)
+        export.add_notes(data, included)
         readable = export.readable_document(
             case.subject,
             data,
@@ -404,6 +462,15 @@ def access_request_answer(
             cases.GeneratedDocument(stem, "text/html", readable),
         ]
 
+    with translation.override(settings.LANGUAGE_CODE):
+        shared = None
+        if included:  # in the history: how many went out (the texts are in the answer)
+            reason = ngettext(
+                "%(count)d interne notitie meegestuurd, zonder gegevens van anderen.",
+                "%(count)d interne notities meegestuurd, zonder gegevens van anderen.",
+                len(included),
+            ) % {"count": len(included)}
+            shared = {"reason": reason, "notes_included": str(len(included))}
     _walk_to_final(
         actor=actor,
         case=case,
@@ -411,6 +478,7 @@ def access_request_answer(
         result_code=result_code,
         explanation=explanation,
         answer=make_answer,
+        event_data=shared,
     )
     names = [f"{stem}.json", f"{stem}.html"]
     documents = {d.content_type: d for d in case.documents.filter(original_name__in=names)}

@@ -185,7 +185,12 @@ def access_answer(request, reference: str):
     actor, case = _access_request(request, reference)
     if case.is_open and services.access_request_by_post(case):
         return redirect("dossier:access_answer_post", reference=case.reference)
-    form = AccessAnswerForm(request.POST or None, results=services.access_request_results(case))
+    notes = []
+    if services.access_request_problem(case) is None:
+        notes = services.access_request_notes(actor=actor, case=case)
+    form = AccessAnswerForm(
+        request.POST or None, results=services.access_request_results(case), notes=notes
+    )
     status = 200
     if form.is_bound:
         status = 400
@@ -198,6 +203,7 @@ def access_answer(request, reference: str):
                     expected_version=data["version"],
                     result_code=data["result"],
                     explanation=data["explanation"],
+                    notes=form.included_notes(),
                 )
             except StadhuisError as exc:
                 form.add_service_error(exc)
