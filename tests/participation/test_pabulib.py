@@ -14,6 +14,7 @@ from stadhuis.participation.counting import (
     Project,
     Voter,
     ballot_problems,
+    describe_error,
     parse_text,
     write_text,
 )
@@ -128,6 +129,15 @@ def test_bad_input_names_the_line(change, line, message):
         parse_text(SMALL.replace(old, new, 1))
     assert caught.value.line == line
     assert message in caught.value.message
+    # the staff pages say it in Dutch: every error has its sentence, with its values
+    dutch = describe_error(caught.value)
+    assert dutch.endswith(".") and "%(" not in dutch and dutch != caught.value.message
+
+
+def test_every_error_code_has_an_english_message_and_a_dutch_sentence():
+    from stadhuis.participation.counting import pabulib
+
+    assert set(pabulib.MESSAGES) == set(pabulib._DUTCH)
 
 
 def test_an_unclosed_quote_is_an_error_not_a_crash():

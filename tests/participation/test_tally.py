@@ -278,9 +278,9 @@ voter_id;vote
         ("1000", "600", "max_length;70000", "max_length in het bestand is te groot"),
         ("1000", "600", "max_sum_points;32768", "max_sum_points in het bestand is te groot"),
         # above 10^15 the parser refuses, with the line
-        ("1000", "600", "min_length;1e400", "min_length is too large"),
-        ("1e30", "600", "min_length;1", "budget is too large"),
-        ("1000", "1e30", "min_length;1", "cost of project &#x27;a&#x27; is too large"),
+        ("1000", "600", "min_length;1e400", "Regel 5: min_length is te groot: ‘1e400’"),
+        ("1e30", "600", "min_length;1", "Pabulib-bestand: Het budget is te groot: ‘1e30’"),
+        ("1000", "1e30", "min_length;1", "Regel 8: Het bedrag van project ‘a’ is te groot: ‘1e30’"),
     ],
 )
 def test_pabulib_import_refuses_numbers_too_large_to_store(
@@ -359,3 +359,58 @@ def test_pabulib_import_warns_about_five_projects_and_counts_the_rest(admin, mak
     within = _projects_pb([5_000, 10_000], "min_project_cost;5000\nmax_project_cost;10000")
     other = make_process("budget", phase="results", title="Binnen de grenzen")
     assert services.budget_import_pabulib(actor=admin, process=other, text=within).warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("change", "dutch", "english"),
+    [
+        (
+            ("a;{cost}", "a;duur"),
+            "Regel 8: Het bedrag van project ‘a’ is geen getal: ‘duur’.",
+            "Line 8: The amount of project ‘a’ is not a number: ‘duur’.",
+        ),
+        (
+            ("2;a,b", "2;a,c"),
+            "Regel 13: Deze stem noemt project ‘c’, maar dat staat niet onder PROJECTS.",
+            "Line 13: This vote names project ‘c’, but it is not listed under PROJECTS.",
+        ),
+        (
+            ("b;300", "a;300"),
+            "Regel 9: Project ‘a’ staat twee keer in het bestand.",
+            "Line 9: Project ‘a’ appears twice in the file.",
+        ),
+        (
+            ("{limit}", "max_length;2.5"),
+            "Regel 5: max_length is geen heel getal: ‘2.5’.",
+            "Line 5: max_length is not a whole number: ‘2.5’.",
+        ),
+        (
+            ("budget;{budget}\n", ""),
+            "Dit is geen geldig Pabulib-bestand: In META staat geen budget.",
+            "This is not a valid Pabulib file: META has no budget.",
+        ),
+    ],
+)
+def test_pabulib_import_says_what_is_wrong_in_plain_language_and_where(
+    change, dutch, english, make_process, staff_client, client
+):
+    """The parser's reason in the page's language (it was English inside a Dutch
+    sentence), with the line; a 400 at the file field, and nothing is stored."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    empty = make_process("budget", phase="results", title="Ingelezen")
+    staff_client("administrator")
+    url = reverse("participation:staff_pabulib_import", kwargs={"process_id": empty.public_id})
+    old, new = change
+    assert old in PB
+    text = PB.replace(old, new).format(budget="1000", cost="600", limit="min_length;1")
+    for language, expected in (("nl", dutch), ("en", english)):
+        client.cookies["django_language"] = language
+        response = client.post(url, {"file": SimpleUploadedFile("x.pb", text.encode())})
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert 'id="pabulib-file_error"' in html
+        assert expected in html
+    assert not empty.projects.exists() and not empty.ballots.exists()
+    empty.refresh_from_db()
+    assert empty.ballot_type == "approval" and empty.budget == 100_000

@@ -1396,11 +1396,15 @@ def budget_import_pabulib(*, actor: Actor, process: Process, text: str) -> Pabul
     try:
         election = counting.parse_text(text)
     except counting.PabulibError as exc:
-        raise InvalidInput(
-            _("Dit is geen geldig Pabulib-bestand (regel %(line)s): %(message)s")
-            % {"line": exc.line, "message": exc.message},
-            field="file",
-        ) from exc
+        reason = counting.describe_error(exc)
+        if exc.line:
+            message = _("Dit is geen geldig Pabulib-bestand. Regel %(line)s: %(reason)s") % {
+                "line": exc.line,
+                "reason": reason,
+            }
+        else:
+            message = _("Dit is geen geldig Pabulib-bestand: %(reason)s") % {"reason": reason}
+        raise InvalidInput(message, field="file") from exc
     ballot_type = _BALLOT_TYPES.get(election.vote_type)
     if ballot_type is None:
         raise InvalidInput(_("Dit soort stembiljet kunnen we niet importeren."), field="file")

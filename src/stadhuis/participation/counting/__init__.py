@@ -18,7 +18,14 @@ from django.utils.translation import gettext_lazy as _
 from . import rules
 from .explain import Outcome, PaymentGroup, ProjectExplanation, describe
 from .model import Election, Project, Voter, ballot_problems, format_number, project_problems
-from .pabulib import PabulibError, parse_file, parse_text, write_file, write_text
+from .pabulib import (
+    PabulibError,
+    describe_error,
+    parse_file,
+    parse_text,
+    write_file,
+    write_text,
+)
 
 __all__ = [
     "LEFTOVER_PARTIAL",
@@ -35,6 +42,7 @@ __all__ = [
     "checksum",
     "count",
     "describe",
+    "describe_error",
     "official_rule",
     "parse_file",
     "parse_text",
