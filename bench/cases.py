@@ -2,7 +2,7 @@
 
 Creates a fresh PostgreSQL database ``stadhuis_cases_<pid>``, migrates it, generates the
 city with ``stadhuis demo --residents N --cases M`` (timed), runs ``VACUUM ANALYZE``,
-then starts ``stadhuis serve`` (gunicorn, production settings with DEBUG off and fixed
+then starts ``stadhuis serve`` (granian, production settings with DEBUG off and fixed
 test keys) and drives it with wrk on loopback (16 connections, 2 threads by default),
 a warm-up and then a measured run per scenario:
 
@@ -277,18 +277,10 @@ def _port_in_use(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def start_server(db_url: str, work: Path, port: int, workers: int, threads: int, conns: int):
+def start_server(db_url: str, work: Path, port: int, workers: int, threads: int):
     if _port_in_use(port):  # else the load would go to whatever listens there
         raise SystemExit(f"port {port} is in use: stop that server or pass --port")
     env = _server_env(db_url, str(work / "var"))
-    if conns:
-        # gthread workers accept up to worker_connections keep-alive connections each:
-        # gunicorn's default (1000) lets one worker hold most of wrk's 16 connections and
-        # serve them on one core. `stadhuis serve` sets it to --threads since 365b9ff
-        # (STADHUIS_WORKER_CONNECTIONS overrides that); older versions of it read only
-        # GUNICORN_CMD_ARGS, which its own command line does not override.
-        env["STADHUIS_WORKER_CONNECTIONS"] = str(conns)
-        env["GUNICORN_CMD_ARGS"] = f"--worker-connections {conns}"
     log = open(work / "server.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [
@@ -383,7 +375,7 @@ def _cpu_seconds(pids) -> float:
 
 
 def _group_pids(pgid: int) -> list[int]:
-    """The processes of a process group (the server: gunicorn master and workers)."""
+    """The processes of a process group (the server: granian and its workers)."""
     pids = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -496,12 +488,9 @@ def run(args) -> int:
             generate(db_url, args.residents, args.cases)
         print("data set:", {k: f"{v:,}" for k, v in sizes(db_url).items()})
         plan = prepare(db_url, work)
-        server = start_server(
-            db_url, work, args.port, args.workers, args.gthreads, args.worker_connections
-        )
+        server = start_server(db_url, work, args.port, args.workers, args.server_threads)
         print(
-            f"server: gunicorn {args.workers} workers x {args.gthreads} threads, "
-            f"worker_connections {args.worker_connections or 'default of stadhuis serve'}; "
+            f"server: granian {args.workers} workers x {args.server_threads} threads; "
             f"wrk -c{args.connections} -t{args.threads}, {args.warmup} s warm-up + "
             f"{args.duration} s per scenario\n"
         )
@@ -548,15 +537,8 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=10, help="seconds of warm-up per scenario")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--gthreads", type=int, default=4, help="threads per gunicorn worker")
-    parser.add_argument(
-        "--worker-connections",
-        type=int,
-        default=0,
-        help="gunicorn worker_connections (0: the default of `stadhuis serve`: --gthreads "
-        "since 365b9ff, gunicorn's 1000 before)",
-    )
+    parser.add_argument("--workers", type=int, default=4, help="server worker processes")
+    parser.add_argument("--server-threads", type=int, default=4, help="threads per server worker")
     parser.add_argument("--port", type=int, default=8765)
     return run(parser.parse_args())
 

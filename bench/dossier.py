@@ -502,13 +502,8 @@ def run(args) -> int:
             file = work / f"{name}.txt"
             file.write_text(f"GET\t{path}\n")
             plan[name] = {"file": file, "headers": [f"Cookie: {cookie}"]}
-        server = start_server(
-            db_url, work, args.port, args.workers, args.gthreads, args.worker_connections
-        )
-        print(
-            f"server: gunicorn {args.workers} workers x {args.gthreads} threads, "
-            f"worker_connections {args.worker_connections or 'default of stadhuis serve'}"
-        )
+        server = start_server(db_url, work, args.port, args.workers, args.server_threads)
+        print(f"server: granian {args.workers} workers x {args.server_threads} threads")
         results: dict = {"pages": []}
         if "load" in args.parts:
             results["pages"] = load_runs(server, db_url, args.port, plan, work, args)
@@ -553,9 +548,8 @@ def main() -> int:
     parser.add_argument("--warmup-single", type=int, default=5, help="at 1 connection")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--gthreads", type=int, default=4, help="threads per gunicorn worker")
-    parser.add_argument("--worker-connections", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=4, help="server worker processes")
+    parser.add_argument("--server-threads", type=int, default=4, help="threads per server worker")
     parser.add_argument("--exports", type=int, default=5, help="sequential JSON exports")
     parser.add_argument("--no-profile", dest="profile", action="store_false")
     parser.add_argument(

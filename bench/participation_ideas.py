@@ -18,7 +18,7 @@ filters has a median <= 30 ms at 16 concurrent clients.
    log entries (the services log each idea and support; the list reads no log).
    One benchmark resident logs in (``resident_login``) and lives in the first
    neighbourhood, for the logged-in scenario.
-3. Starts ``stadhuis serve`` (``start_server`` of bench/cases.py: gunicorn, production
+3. Starts ``stadhuis serve`` (``start_server`` of bench/cases.py: granian, production
    settings, 4 workers x 4 threads) and drives it with wrk on loopback, a warm-up and a
    measured run per scenario, at ``--connections`` (16) and at 1 connection. Every
    status code is counted (bench/wrk/report.lua); anything but 200 is reported.
@@ -661,13 +661,8 @@ def run(args) -> int:
         print(f"VACUUM ANALYZE:        {time.perf_counter() - started:.1f} s")
         print("data set:", {k: f"{v:,}" for k, v in sizes(db_url).items()})
         cookie = session_cookie(bench_resident().user)
-        server = start_server(
-            db_url, work, args.port, args.workers, args.gthreads, args.worker_connections
-        )
-        print(
-            f"server: gunicorn {args.workers} workers x {args.gthreads} threads, "
-            f"worker_connections {args.worker_connections or 'default of stadhuis serve'}"
-        )
+        server = start_server(db_url, work, args.port, args.workers, args.server_threads)
+        print(f"server: granian {args.workers} workers x {args.server_threads} threads")
         wanted = args.scenarios.split(",")
         specs = plan(args.port, work, process, cookie, wanted)
         for name in wanted:
@@ -713,9 +708,8 @@ def main() -> int:
     parser.add_argument("--warmup-single", type=int, default=3, help="at 1 connection")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--gthreads", type=int, default=4, help="threads per gunicorn worker")
-    parser.add_argument("--worker-connections", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=4, help="server worker processes")
+    parser.add_argument("--server-threads", type=int, default=4, help="threads per server worker")
     parser.add_argument(
         "--parts",
         default="load,churn,queries",

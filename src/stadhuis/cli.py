@@ -1,6 +1,6 @@
 """The ``stadhuis`` command: one entry point for operators.
 
-``stadhuis serve`` runs the production WSGI server (gunicorn); every other
+``stadhuis serve`` runs the production WSGI server (granian); every other
 sub-command is a Django management command, with dashes allowed in its name
 (``stadhuis verify-log`` runs ``verify_log``).
 """
@@ -13,8 +13,8 @@ import sys
 USAGE = """usage: stadhuis <command> [options]
 
 commands:
-  serve          run the web server (gunicorn): --bind, --workers, --threads,
-                 --worker-connections, --max-requests
+  serve          run the web server (granian): --bind, --workers, --threads,
+                 --max-memory
   migrate        create or update the database
   demo           generate the demo city: --residents N --seed S
   verify-log     check the processing log's hash chain; non-zero exit when broken
@@ -28,64 +28,72 @@ commands:
 """
 
 
+def _count(text: str) -> int:
+    """A whole number >= 1 (argparse turns the ValueError into a usage message)."""
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
 def serve(argv: list[str]) -> int:
     import argparse
 
-    from gunicorn.app.wsgiapp import WSGIApplication
-
+    # String defaults from the environment go through ``type`` too, so a bad value there
+    # gives the same one-line usage error (exit 2) as a bad option.
+    env = os.environ.get
     parser = argparse.ArgumentParser(prog="stadhuis serve")
-    parser.add_argument("--bind", default=os.environ.get("STADHUIS_BIND", "127.0.0.1:8000"))
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("STADHUIS_WORKERS", "2")))
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("STADHUIS_THREADS", "4")))
+    parser.add_argument("--bind", default=env("STADHUIS_BIND", "127.0.0.1:8000"))
+    parser.add_argument("--workers", type=_count, default=env("STADHUIS_WORKERS", "2"))
     parser.add_argument(
-        "--worker-connections",
-        type=int,
-        default=int(os.environ.get("STADHUIS_WORKER_CONNECTIONS", "0")),
-        help="connections one worker holds at a time (default: --threads)",
+        "--threads",
+        type=_count,
+        default=env("STADHUIS_THREADS", "4"),
+        help="threads per worker that run requests",
     )
     parser.add_argument(
-        "--max-requests",
+        "--max-memory",
         type=int,
-        default=int(os.environ.get("STADHUIS_MAX_REQUESTS", "0")),
-        help="restart a worker after this many requests, with 10%% jitter (0: never)",
+        default=env("STADHUIS_MAX_MEMORY_MB", "0"),
+        help="restart a worker that uses more than this many MiB (0: never)",
     )
     parser.add_argument("--no-collectstatic", action="store_true")
     parser.add_argument(
         "--with-worker", action="store_true", help="also run the background worker (demo)"
     )
     args = parser.parse_args(argv)
+    host, _, port = args.bind.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        parser.error(f"--bind: expected HOST:PORT, got {args.bind!r}")
+    if args.max_memory < 0:
+        parser.error("--max-memory: expected 0 (never) or a number of MiB")
 
     import django
     from django.core.management import call_command
+    from granian.constants import Interfaces
+    from granian.server import Server
 
     django.setup()
     if not args.no_collectstatic:
         call_command("collectstatic", interactive=False, verbosity=0)
-    # gthread workers accept up to worker_connections keep-alive connections each (the
-    # default is 1000): one worker could then hold most clients and serve them on one
-    # core, under one GIL. Capped at the thread count, connections spread over workers.
-    sys.argv = [
-        "gunicorn",
-        "--bind", args.bind,
-        "--workers", str(args.workers),
-        "--threads", str(args.threads),
-        "--worker-connections", str(args.worker_connections or args.threads),
-        "--access-logfile", "-",
-    ]  # fmt: skip
-    if args.max_requests > 0:
-        # The jitter keeps the workers from restarting all at the same moment.
-        sys.argv += [
-            "--max-requests", str(args.max_requests),
-            "--max-requests-jitter", str(max(1, args.max_requests // 10)),
-        ]  # fmt: skip
-    sys.argv.append("stadhuis.wsgi:application")
+    server = Server(
+        "stadhuis.wsgi:application",
+        address=host.strip("[]"),
+        port=int(port),
+        interface=Interfaces.WSGI,
+        workers=args.workers,
+        blocking_threads=args.threads,
+        log_access=True,
+        respawn_failed_workers=True,
+        workers_max_rss=args.max_memory or None,
+    )
     worker = None
     if args.with_worker:
         import subprocess
 
         worker = subprocess.Popen([sys.executable, "-m", "stadhuis.cli", "worker"])
     try:
-        WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()
+        server.serve()
     finally:
         if worker is not None:
             worker.terminate()
