@@ -169,7 +169,10 @@ def _url(case) -> str:
 def test_officer_prints_then_records_the_post(catalogue, others, make_staff):
     case = _by_post()
     officer = _officer(make_staff)
-    # the queue's link leads to the answer by post
+    # the queue links to the answer by post, and says so
+    queue = officer.get("/medewerkers/avg-verzoeken").content.decode()
+    assert f'<a href="{_url(case)}">Antwoord per post maken en versturen' in queue
+    # an old link to the digital answer leads there too
     shown = officer.get(f"/medewerkers/avg-verzoeken/{case.reference}/antwoord")
     assert shown.status_code == 302 and shown["Location"] == _url(case)
     page = officer.get(_url(case))

@@ -527,6 +527,7 @@ def gdpr_requests(*, cursor: str | None = None, size: int = PAGE_SIZE) -> Page:
         .select_related("case_type", "status", "assignee")
         .only(
             "reference",
+            "subject",
             "deadline",
             "received_on",
             "suspended_since",
