@@ -81,6 +81,7 @@ def serve(argv: list[str]) -> int:
         address=host.strip("[]"),
         port=int(port),
         interface=Interfaces.WSGI,
+        websockets=False,  # WSGI has none; granian would say so at every start
         workers=args.workers,
         blocking_threads=args.threads,
         log_access=True,

@@ -44,7 +44,7 @@ def test_options_reach_the_server(fake_server):
     assert (made["address"], made["port"]) == ("192.0.2.1", 9000)
     assert (made["workers"], made["blocking_threads"]) == (3, 5)
     assert made["workers_max_rss"] == 512
-    assert made["interface"].value == "wsgi"
+    assert made["interface"].value == "wsgi" and made["websockets"] is False
 
 
 def test_defaults_come_from_the_environment(fake_server, monkeypatch):
