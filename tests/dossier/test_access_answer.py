@@ -9,6 +9,7 @@ import threading
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from stadhuis.accounts.services import staff_actor
 from stadhuis.cases import services as cases
@@ -16,6 +17,7 @@ from stadhuis.cases.models import Case, CaseDocument, CaseEvent, Notification
 from stadhuis.core.context import Actor, ActorKind
 from stadhuis.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from stadhuis.dossier import export, services
+from stadhuis.dossier import queries as dossier_queries
 from stadhuis.privacy.models import ProcessingLogEntry
 from tests.dossier.conftest import report
 from tests.dossier.test_views import _staff_client
@@ -604,6 +606,35 @@ def test_answer_page_in_english_and_the_answer_in_dutch(catalogue, me, make_staf
     officer.post(url, form_for(case))
     document = Case.objects.get(pk=case.pk).documents.get(content_type="text/html")
     assert "Antwoord op uw inzageverzoek" in document.file.read().decode()
+
+
+def test_an_officer_in_english_sends_the_data_of_the_answer_in_dutch(catalogue, me, make_staff):
+    """Not only the template's words: the rights, section titles and field labels in both
+    documents (and in the check) are the resident's Dutch, whatever the officer reads."""
+    report(me, "Lantaarnpaal kapot")
+    case = _request(me)
+    with translation.override("nl"):
+        rights, titles = export.your_rights(), [str(s.title) for s in dossier_queries.sections()]
+    with translation.override("en"):
+        english = export.your_rights()
+    assert rights[0] != english[0]
+    officer = _officer(make_staff)
+    officer.cookies["django_language"] = "en"
+    html = officer.get(_url(case)).content.decode()
+    assert "Send and finish" in html  # the page is English; the answer it shows is not
+    assert rights[0] in html and english[0] not in html
+    assert "<td>Vastgelegd</td>" in html and "<td>Recorded</td>" not in html  # the log lines
+    assert officer.post(_url(case), form_for(case)).status_code == 302
+    documents = Case.objects.get(pk=case.pk).documents
+    data = json.loads(documents.get(content_type="application/json").file.read())
+    assert data["yourRights"] == rights
+    assert [s["title"] for s in data["sections"]] == titles
+    zaken = next(s for s in data["sections"] if s["key"] == "zaken")
+    labels = {f["label"] for r in zaken["records"] for f in r["fields"]}
+    assert "Omschrijving" in labels and "Description" not in labels
+    readable = documents.get(content_type="text/html").file.read().decode()
+    assert rights[0] in readable and english[0] not in readable
+    assert all(title in readable for title in titles)
 
 
 def test_a_type_without_a_result_for_a_sent_answer_says_so(catalogue, me, admin, make_staff):

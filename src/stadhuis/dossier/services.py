@@ -287,7 +287,8 @@ def access_request_preview(*, actor: Actor, case) -> dict:
             object_type="zaak",
             object_id=case.reference,
         )
-        return export.build(case.subject, with_log=False)
+        with translation.override(settings.LANGUAGE_CODE):  # as it goes out: Dutch
+            return export.build(case.subject, with_log=False)
 
 
 def _steps_to_final(case) -> list:
@@ -450,7 +451,10 @@ def access_request_answer(
             object_type="zaak",
             object_id=case.reference,
         )
-        data = export.build(case.subject)
+        # The resident's answer, in Dutch whatever language the officer reads in: the
+        # rights, section titles and labels are made here, not in the template.
+        with translation.override(settings.LANGUAGE_CODE):
+            data = export.build(case.subject)
         export.add_notes(data, included)
         readable = export.readable_document(
             case.subject,

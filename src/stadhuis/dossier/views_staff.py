@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -228,7 +228,8 @@ def access_answer(request, reference: str):
     }
     if context["problem"] is None:
         data = services.access_request_preview(actor=actor, case=case)
-        context.update(export.readable_context(case.subject, data))
+        with translation.override(settings.LANGUAGE_CODE):  # the log lines as they go out
+            context.update(export.readable_context(case.subject, data))
     elif status == 200:
         status = context["problem"].status
     return render(request, "dossier/staff/access_answer.html", context, status=status)
