@@ -209,6 +209,30 @@ def test_officer_prints_then_records_the_post(catalogue, others, make_staff):
     assert Case.objects.get(pk=case.pk).documents.count() == 1
 
 
+def test_showing_the_address_on_the_page_is_a_logged_read(catalogue, make_staff):
+    """The page shows the requester's address and postcode: the read is in the log, for
+    the requester (the e-mail's pseudonym), each time the page shows them."""
+    case = _by_post()
+    officer = _officer(make_staff)
+    reads = ProcessingLogEntry.objects.filter(
+        subject=cases.contact_pseudonym(EMAIL),
+        object_id=case.reference,
+        action="read",
+        actor_kind="staff",
+        actor_role="privacy_officer",
+    )
+    assert not reads.exists()
+    assert "Dorpsstraat 1<br>1234 AB" in officer.get(_url(case)).content.decode()
+    assert reads.count() == 1
+    bad = officer.post(_url(case), {"version": case.version, "result": "verstrekt"})
+    assert bad.status_code == 400 and "Dorpsstraat 1<br>1234 AB" in bad.content.decode()
+    assert reads.count() == 2
+    _record(staff_actor(make_staff("privacy_officer", username="po-2", unit=PRIVACY)), case)
+    closed = officer.get(_url(case))
+    assert closed.status_code == 400 and "Dorpsstraat" not in closed.content.decode()
+    assert reads.count() == 2  # nothing shown, nothing read
+
+
 def test_only_privacy_officers_reach_the_pages_and_others_get_plain_answers(
     catalogue, me, make_staff, resident_client
 ):

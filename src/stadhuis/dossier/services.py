@@ -545,6 +545,23 @@ def _check_post_problem(actor: Actor, case) -> None:
         raise problem
 
 
+def access_request_post_view(*, actor: Actor, case) -> str:
+    """The address the answer by post goes to, for the privacy officer's page. Showing
+    it (with the postcode) is a read of the requester's data, logged as the case page
+    logs one."""
+    _check_post_problem(actor, case)
+    with transaction.atomic():
+        record_processing(
+            actor=actor,
+            activity=case.case_type.processing_activity,
+            action=Action.READ,
+            subjects=[_letter_subject(case)],
+            object_type="zaak",
+            object_id=case.reference,
+        )
+    return access_request_post_address(case)
+
+
 def access_request_letter(*, actor: Actor, case, back_url: str = "") -> bytes:
     """The answer by post as a page to print (dated today; ``back_url`` is a link that
     is not printed). Printing it puts the requester's data on paper, so it is logged

@@ -278,9 +278,10 @@ def access_answer_post(request, reference: str):
         "case": case,
         "form": form,
         "problem": problem,
-        "address": services.access_request_post_address(case),
         "today": timezone.localdate(),
     }
+    if problem is None:  # the page shows the address: a logged read
+        context["address"] = services.access_request_post_view(actor=actor, case=case)
     return render(request, "dossier/staff/access_answer_post.html", context, status=status)
 
 
