@@ -499,7 +499,71 @@ class PabulibImportForm(Form):
             raise forms.ValidationError(_("Het bestand is geen UTF-8-tekst.")) from exc
 
 
-class ProcessForm(Form):
+class PhaseFieldsMixin:
+    """A first and a last day per phase (both or neither), for the kinds given."""
+
+    phase_kinds: tuple[str, ...] = ()
+    # kind -> the stored phase: its days unchanged give back its exact moments
+    stored_phases: dict = {}
+
+    def add_phase_fields(self, kinds) -> None:
+        self.phase_kinds = tuple(kinds)
+        for kind in self.phase_kinds:
+            label = PhaseKind(kind).label
+            self.fields[f"{kind}_start"] = forms.DateField(
+                label=_("Fase %(phase)s: eerste dag") % {"phase": label},
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )
+            self.fields[f"{kind}_end"] = forms.DateField(
+                label=_("Fase %(phase)s: laatste dag") % {"phase": label},
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )
+
+    def clean(self):
+        data = super().clean()
+        for kind in self.phase_kinds:
+            start, end = data.get(f"{kind}_start"), data.get(f"{kind}_end")
+            if (start is None) != (end is None):
+                self.add_error(f"{kind}_end", _("Vul de eerste en de laatste dag allebei in."))
+            elif start and end and end < start:
+                self.add_error(f"{kind}_end", _("De laatste dag moet na de eerste dag liggen."))
+        return data
+
+    def phases(self) -> list:
+        """The phases from local midnight of the first day up to midnight after the last;
+        a stored phase whose days did not change keeps its exact moments."""
+        tz = timezone.get_current_timezone()
+        specs = []
+        for kind in self.phase_kinds:
+            start, end = (
+                self.cleaned_data.get(f"{kind}_start"),
+                self.cleaned_data.get(f"{kind}_end"),
+            )
+            if not (start and end):
+                continue
+            stored = self.stored_phases.get(kind)
+            if stored is not None and phase_days(stored) == (start, end):
+                specs.append(PhaseSpec(kind, stored.starts_at, stored.ends_at))
+                continue
+            specs.append(
+                PhaseSpec(
+                    kind,
+                    dt.datetime.combine(start, dt.time(), tzinfo=tz),
+                    dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz),
+                )
+            )
+        return specs
+
+
+def phase_days(phase) -> tuple[dt.date, dt.date]:
+    """The first and the last day of a phase, as the forms show them."""
+    last = phase.ends_at - dt.timedelta(microseconds=1)
+    return timezone.localdate(phase.starts_at), timezone.localdate(last)
+
+
+class ProcessForm(PhaseFieldsMixin, Form):
     """A new process (staff). Each phase is optional: a first and a last day, or neither."""
 
     kind = forms.ChoiceField(label=_("Soort proces"), choices=ProcessKind.choices)
@@ -554,46 +618,60 @@ class ProcessForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["neighbourhoods"].choices = [(n.code, n.name) for n in neighbourhoods]
         self.fields["counting_rule"].choices = [("", "-"), *(rules or {}).items()]
-        for kind, label in PhaseKind.choices:
-            self.fields[f"{kind}_start"] = forms.DateField(
-                label=_("Fase %(phase)s: eerste dag") % {"phase": label},
-                required=False,
-                widget=forms.DateInput(attrs={"type": "date"}),
-            )
-            self.fields[f"{kind}_end"] = forms.DateField(
-                label=_("Fase %(phase)s: laatste dag") % {"phase": label},
-                required=False,
-                widget=forms.DateInput(attrs={"type": "date"}),
-            )
+        self.add_phase_fields(PhaseKind.values)
 
-    def clean(self):
-        data = super().clean()
-        for kind, _label in PhaseKind.choices:
-            start, end = data.get(f"{kind}_start"), data.get(f"{kind}_end")
-            if (start is None) != (end is None):
-                self.add_error(f"{kind}_end", _("Vul de eerste en de laatste dag allebei in."))
-            elif start and end and end < start:
-                self.add_error(f"{kind}_end", _("De laatste dag moet na de eerste dag liggen."))
-        return data
 
-    def phases(self) -> list:
-        """The phases from local midnight of the first day up to midnight after the last."""
-        tz = timezone.get_current_timezone()
-        specs = []
-        for kind, _label in PhaseKind.choices:
-            start, end = (
-                self.cleaned_data.get(f"{kind}_start"),
-                self.cleaned_data.get(f"{kind}_end"),
-            )
-            if start and end:
-                specs.append(
-                    PhaseSpec(
-                        kind,
-                        dt.datetime.combine(start, dt.time(), tzinfo=tz),
-                        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz),
-                    )
-                )
-        return specs
+class ProcessEditForm(PhaseFieldsMixin, Form):
+    """Change a process (staff): its texts, the phases that have not begun, and before
+    voting its budget and counting settings. ``revision`` is what the editor saw."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31)
+    title = ProcessForm.base_fields["title"]
+    question = ProcessForm.base_fields["question"]
+    description = ProcessForm.base_fields["description"]
+    criteria = ProcessForm.base_fields["criteria"]
+    budget = ProcessForm.base_fields["budget"]
+    counting_rule = ProcessForm.base_fields["counting_rule"]
+    leftover_partial = ProcessForm.base_fields["leftover_partial"]
+
+    def __init__(self, *args, process, phases, counting: bool, rules=None, now=None, **kwargs):
+        now = now or timezone.now()
+        stored = {p.kind: p for p in phases}
+        initial = {
+            "revision": process.revision,
+            "title": process.title,
+            "question": process.question,
+            "description": process.description,
+            "criteria": process.criteria,
+            "budget": process.budget,
+            "counting_rule": process.counting_rule,
+            "leftover_partial": process.leftover_partial,
+        }
+        for kind, phase in stored.items():
+            initial[f"{kind}_start"], initial[f"{kind}_end"] = phase_days(phase)
+        super().__init__(*args, initial=initial, **kwargs)
+        self.begun = [p for p in phases if p.starts_at <= now]
+        self.stored_phases = stored
+        begun_kinds = {p.kind for p in self.begun}
+        self.add_phase_fields(k for k in PhaseKind.values if k not in begun_kinds)
+        if counting:
+            self.fields["counting_rule"].choices = [("", "-"), *(rules or {}).items()]
+        else:
+            for name in ("budget", "counting_rule", "leftover_partial"):
+                del self.fields[name]
+
+    @property
+    def phase_start_index(self) -> int | None:
+        """Where the phase fields begin among the visible fields (for their heading)."""
+        if not self.phase_kinds:
+            return None
+        first = f"{self.phase_kinds[0]}_start"
+        return [f.name for f in self.visible_fields()].index(first)
+
+    def counting_settings(self) -> dict:
+        """The budget and counting settings sent, or none when the form has no such fields."""
+        names = ("budget", "counting_rule", "leftover_partial")
+        return {name: self.cleaned_data[name] for name in names if name in self.fields}
 
 
 class QuestionForm(Form):

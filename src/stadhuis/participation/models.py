@@ -106,6 +106,10 @@ class Process(models.Model):
     )
     is_published = models.BooleanField(_("gepubliceerd"), default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Optimistic lock for staff edits (``services.process_edit``): up by one at every
+    # change of the process's fields or phases, so the second of two editors is told.
+    # Not ``ProcessVersion``: that one also goes up with every idea and support.
+    revision = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

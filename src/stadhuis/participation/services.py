@@ -187,6 +187,60 @@ class PhaseSpec:
     ends_at: dt.datetime
 
 
+def _process_texts(title: str, question: str) -> tuple[str, str]:
+    title = _text(title, field="title", message=_("Geef het proces een titel."), limit=200)
+    question = _text(
+        question, field="question", message=_("Schrijf de vraag aan inwoners op."), limit=5000
+    )
+    return title, question
+
+
+def _check_phases(phases: Sequence[PhaseSpec]) -> None:
+    if not phases:
+        raise InvalidInput(_("Een proces heeft minstens één fase."))
+    for spec in phases:
+        if spec.kind not in PhaseKind.values or spec.ends_at <= spec.starts_at:
+            raise InvalidInput(_("Elke fase heeft een soort en eindigt na het begin."))
+    if len({spec.kind for spec in phases}) != len(phases):
+        raise InvalidInput(_("Elke soort fase komt hoogstens één keer voor."))
+
+
+def _check_budget_rules(
+    *,
+    kind: str,
+    budget: int,
+    ballot_type: str,
+    ballot_min: int,
+    ballot_max: int,
+    ballot_points: int,
+    counting_rule: str,
+    leftover_partial: bool,
+) -> None:
+    """The budget, ballot and counting settings of a process fit together."""
+    from stadhuis.participation import counting
+
+    if kind == ProcessKind.BUDGET:
+        if ballot_type not in BallotType.values or budget <= 0:
+            raise InvalidInput(_("Een burgerbegroting heeft een budget en een soort stembiljet."))
+        if ballot_type == BallotType.CUMULATIVE and ballot_points <= 0:
+            raise InvalidInput(_("Geef aan hoeveel punten een inwoner mag verdelen."))
+        if ballot_max and ballot_min > ballot_max:
+            raise InvalidInput(_("Het minimum aantal projecten is groter dan het maximum."))
+        if leftover_partial and counting_rule not in counting.PARTIAL_RULES:
+            raise InvalidInput(
+                _(
+                    "Een deel van een project betalen met het geld dat overblijft kan alleen "
+                    "met de telregel 'Meeste stemmen'."
+                ),
+                field="leftover_partial",
+            )
+    elif leftover_partial:
+        raise InvalidInput(
+            _("Een deel van een project betalen kan alleen bij een burgerbegroting."),
+            field="leftover_partial",
+        )
+
+
 def process_create(
     *,
     actor: Actor,
@@ -215,42 +269,21 @@ def process_create(
     ``leftover_partial``: the money the greedy count leaves pays part of the best-placed
     project that did not fit (Amsterdam's rule); only with a greedy counting rule.
     """
-    from stadhuis.participation import counting
-
     require_role(actor, Role.ADMINISTRATOR)
     if kind not in ProcessKind.values or scope not in Scope.values:
         raise InvalidInput(_("Kies een soort proces en een gebied."))
-    title = _text(title, field="title", message=_("Geef het proces een titel."), limit=200)
-    question = _text(
-        question, field="question", message=_("Schrijf de vraag aan inwoners op."), limit=5000
+    title, question = _process_texts(title, question)
+    _check_phases(phases)
+    _check_budget_rules(
+        kind=kind,
+        budget=budget,
+        ballot_type=ballot_type,
+        ballot_min=ballot_min,
+        ballot_max=ballot_max,
+        ballot_points=ballot_points,
+        counting_rule=counting_rule,
+        leftover_partial=leftover_partial,
     )
-    if not phases:
-        raise InvalidInput(_("Een proces heeft minstens één fase."))
-    for spec in phases:
-        if spec.kind not in PhaseKind.values or spec.ends_at <= spec.starts_at:
-            raise InvalidInput(_("Elke fase heeft een soort en eindigt na het begin."))
-    if len({spec.kind for spec in phases}) != len(phases):
-        raise InvalidInput(_("Elke soort fase komt hoogstens één keer voor."))
-    if kind == ProcessKind.BUDGET:
-        if ballot_type not in BallotType.values or budget <= 0:
-            raise InvalidInput(_("Een burgerbegroting heeft een budget en een soort stembiljet."))
-        if ballot_type == BallotType.CUMULATIVE and ballot_points <= 0:
-            raise InvalidInput(_("Geef aan hoeveel punten een inwoner mag verdelen."))
-        if ballot_max and ballot_min > ballot_max:
-            raise InvalidInput(_("Het minimum aantal projecten is groter dan het maximum."))
-        if leftover_partial and counting_rule not in counting.PARTIAL_RULES:
-            raise InvalidInput(
-                _(
-                    "Een deel van een project betalen met het geld dat overblijft kan alleen "
-                    "met de telregel 'Meeste stemmen'."
-                ),
-                field="leftover_partial",
-            )
-    elif leftover_partial:
-        raise InvalidInput(
-            _("Een deel van een project betalen kan alleen bij een burgerbegroting."),
-            field="leftover_partial",
-        )
     neighbourhoods = list(Neighbourhood.objects.filter(code__in=neighbourhood_codes))
     if len(neighbourhoods) != len(set(neighbourhood_codes)):
         raise InvalidInput(_("Een van de buurten bestaat niet."))
@@ -297,6 +330,8 @@ def phase_move(*, actor: Actor, process: Process, kind: str, starts_at, ends_at)
     if ends_at <= starts_at:
         raise InvalidInput(_("Een fase eindigt na het begin."))
     with transaction.atomic():
+        # the process first, as process_edit locks it (one order of locks)
+        Process.objects.filter(pk=process.pk).update(revision=F("revision") + 1)
         updated = Phase.objects.filter(process=process, kind=kind).update(
             starts_at=starts_at, ends_at=ends_at
         )
@@ -323,6 +358,130 @@ def voting_close(*, actor: Actor, process: Process, now: dt.datetime | None = No
         starts_at=phase.starts_at,
         ends_at=min(phase.ends_at, now),
     )
+
+
+def voting_started(process: Process, now: dt.datetime | None = None) -> bool:
+    """Whether residents may have voted: the voting phase began, or there are ballots or
+    voters on the roll (an imported vote). From then on the budget and the counting
+    settings stay as they are."""
+    now = now or timezone.now()
+    if Phase.objects.filter(process=process, kind=PhaseKind.VOTING, starts_at__lte=now).exists():
+        return True
+    return process.ballots.exists() or process.roll.exists()
+
+
+def _process_conflict() -> Conflict:
+    return Conflict(
+        _(
+            "Iemand anders heeft dit proces intussen gewijzigd. Uw wijziging is niet "
+            "opgeslagen. Hieronder staat wat u invulde, met wat nu is opgeslagen. Kijk het "
+            "na en sla opnieuw op."
+        )
+    )
+
+
+def process_edit(
+    *,
+    actor: Actor,
+    process: Process,
+    expected_revision: int,
+    title: str,
+    question: str,
+    description: str = "",
+    criteria: str = "",
+    phases: Sequence[PhaseSpec],
+    budget: int | None = None,
+    counting_rule: str | None = None,
+    leftover_partial: bool | None = None,
+    now: dt.datetime | None = None,
+) -> Process:
+    """Change a process (staff): its texts, the phases that have not begun, and while
+    voting has not begun its budget and counting settings.
+
+    ``phases`` are all the phases that have not begun yet as they should be (a kind
+    left out is removed); phases that began stay as they are. ``budget``,
+    ``counting_rule`` and ``leftover_partial`` as ``None`` keep what is stored; another
+    value once voting began is refused. ``expected_revision`` is the ``revision`` the
+    editor saw: if someone changed the process since, nothing is saved (``Conflict``).
+    The checks are ``process_create``'s."""
+    require_role(actor, Role.ADMINISTRATOR)
+    now = now or timezone.now()
+    if process.revision != expected_revision:
+        raise _process_conflict()
+    title, question = _process_texts(title, question)
+    stored = list(Phase.objects.filter(process=process))
+    begun = [p for p in stored if p.starts_at <= now]
+    begun_kinds = {p.kind for p in begun}
+    for spec in phases:
+        if spec.kind in begun_kinds:
+            raise InvalidInput(
+                _("De fase '%(phase)s' is al begonnen. Die kunt u niet meer verplaatsen.")
+                % {"phase": PhaseKind(spec.kind).label}
+            )
+    today = timezone.make_aware(dt.datetime.combine(timezone.localdate(now), dt.time()))
+    unchanged = {(p.kind, p.starts_at, p.ends_at) for p in stored}
+    for spec in phases:
+        if spec.starts_at < today and (spec.kind, spec.starts_at, spec.ends_at) not in unchanged:
+            raise InvalidInput(
+                _("Een fase kan niet beginnen op een dag die al voorbij is."),
+                field=f"{spec.kind}_start",
+            )
+    _check_phases([*(PhaseSpec(p.kind, p.starts_at, p.ends_at) for p in begun), *phases])
+    changes = {
+        "title": title,
+        "question": question,
+        "description": (description or "").strip(),
+        "criteria": (criteria or "").strip(),
+    }
+    counting_settings = {
+        "budget": budget,
+        "counting_rule": counting_rule,
+        "leftover_partial": leftover_partial,
+    }
+    wanted = {
+        name: value
+        for name, value in counting_settings.items()
+        if value is not None and value != getattr(process, name)
+    }
+    if wanted and voting_started(process, now):
+        raise InvalidInput(
+            _(
+                "Het stemmen is begonnen. Daarom kunt u het budget en de manier van tellen "
+                "niet meer veranderen. Inwoners stemmen met de regels die golden toen het "
+                "stemmen begon."
+            ),
+            field=next(iter(wanted)),
+        )
+    changes.update(wanted)
+    _check_budget_rules(
+        kind=process.kind,
+        budget=changes.get("budget", process.budget),
+        ballot_type=process.ballot_type,
+        ballot_min=process.ballot_min,
+        ballot_max=process.ballot_max,
+        ballot_points=process.ballot_points,
+        counting_rule=changes.get("counting_rule", process.counting_rule),
+        leftover_partial=changes.get("leftover_partial", process.leftover_partial),
+    )
+    with transaction.atomic():
+        updated = Process.objects.filter(pk=process.pk, revision=expected_revision).update(
+            revision=F("revision") + 1, **changes
+        )
+        if not updated:
+            raise _process_conflict()
+        Phase.objects.filter(process=process, starts_at__gt=now).exclude(
+            kind__in=[spec.kind for spec in phases]
+        ).delete()
+        for spec in phases:
+            Phase.objects.update_or_create(
+                process=process,
+                kind=spec.kind,
+                defaults={"starts_at": spec.starts_at, "ends_at": spec.ends_at},
+            )
+        shown_changed([process.pk])
+    process.refresh_from_db()
+    process.__dict__.pop("phase_list", None)
+    return process
 
 
 # --- Crowdsourcing ------------------------------------------------------------------------
@@ -1434,6 +1593,7 @@ def budget_import_pabulib(*, actor: Actor, process: Process, text: str) -> Pabul
     now = timezone.now()
     with transaction.atomic():
         Process.objects.filter(pk=process.pk).update(
+            revision=F("revision") + 1,
             budget=int(budget),
             ballot_type=ballot_type,
             ballot_min=election.min_length or 0,

@@ -50,6 +50,11 @@ urlpatterns = [
     path("medewerkers/meedoen/nieuw", views_staff.process_new, name="staff_process_new"),
     path("medewerkers/meedoen/<uuid:process_id>", views_staff.process, name="staff_process"),
     path(
+        "medewerkers/meedoen/<uuid:process_id>/wijzigen",
+        views_staff.process_edit,
+        name="staff_process_edit",
+    ),
+    path(
         "medewerkers/meedoen/<uuid:process_id>/vragen",
         views_staff.question_add,
         name="staff_question",

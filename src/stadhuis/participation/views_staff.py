@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from stadhuis.accounts.decorators import staff_required
 from stadhuis.accounts.services import staff_actor
 from stadhuis.cases.services import Upload
-from stadhuis.core.errors import StadhuisError
+from stadhuis.core.errors import Conflict, StadhuisError
 from stadhuis.core.roles import Role
 from stadhuis.participation import forms, queries, services, tally
 from stadhuis.participation.models import Feasibility, ProcessKind, Visibility
@@ -580,6 +580,71 @@ def process_new(request):
         "participation/staff/process_new.html",
         {"form": form},
         status=400 if form.is_bound else 200,
+    )
+
+
+def _edit_form(found, data=None):
+    return forms.ProcessEditForm(
+        data,
+        process=found,
+        phases=found.phase_list,
+        counting=found.kind == ProcessKind.BUDGET and not services.voting_started(found),
+        rules=tally.rules(),
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@staff_required(Role.ADMINISTRATOR)
+def process_edit(request, process_id):
+    """Change a process's texts, the phases that have not begun and, before voting, its
+    budget and counting settings. The second of two editors gets a conflict (409) with
+    what they typed and what is stored now, so neither change is lost unseen."""
+    found = _found(queries.process_by_id(process_id))
+    form = _edit_form(found, request.POST if request.method == "POST" else None)
+    status, conflict = 200, False
+    if form.is_bound:
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.process_edit(
+                    actor=_actor(request),
+                    process=found,
+                    expected_revision=data["revision"],
+                    title=data["title"],
+                    question=data["question"],
+                    description=data["description"],
+                    criteria=data["criteria"],
+                    phases=form.phases(),
+                    **form.counting_settings(),
+                )
+            except Conflict as exc:
+                # What they typed, now against what is stored: sent again, it saves.
+                found = queries.process_by_id(process_id)
+                sent = request.POST.copy()
+                sent["revision"] = str(found.revision)
+                form = _edit_form(found, sent)
+                form.is_valid()
+                form.add_error(None, exc.message)
+                status, conflict = exc.status, True
+            except StadhuisError as exc:
+                form.add_service_error(exc)
+                status = exc.status
+            else:
+                return _done(request, _("Het proces is gewijzigd."), to=_process_url(found))
+    return render(
+        request,
+        "participation/staff/process_edit.html",
+        {
+            "process": found,
+            "form": form,
+            "conflict": conflict,
+            "phase": services.current_phase(found),
+            "counting_locked": found.kind == ProcessKind.BUDGET and "budget" not in form.fields,
+            "rule_label": tally.rules().get(found.counting_rule, found.counting_rule),
+        },
+        status=status,
     )
 
 
