@@ -5,6 +5,7 @@ rewrote without other people's data; nothing else of a note goes out."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -119,3 +120,22 @@ def test_the_check_page_offers_the_notes_and_sends_the_rewritten_text(noted, me,
     document = CaseDocument.objects.get(case=request, content_type="text/html")
     text = document.file.read().decode()
     assert REWRITTEN in text and "Jansen" not in text
+
+
+def test_each_note_is_a_group_named_after_its_note(noted, me, make_staff):
+    """Every note has the same box and text labels; a screen reader tells them apart by
+    the group's legend, which names the note's date and case (WCAG 1.3.1)."""
+    _mine, note = noted
+    handler = staff_actor(make_staff("case_handler", username="sb2", unit="Stadsbeheer"))
+    second = cases.case_add_note(actor=handler, case=report(me, "Bankje kapot"), body="Tweede.")
+    html = _officer(make_staff).get(_url(_request(me))).content.decode()
+    for each in (note, second):
+        group = re.search(
+            r"<fieldset[^>]*>\s*<legend><strong>Notitie van [^<]* bij zaak "
+            + re.escape(each.case.reference)
+            + r"</strong></legend>((?:(?!</fieldset>).)*)</fieldset>",
+            html,
+            re.S,
+        )
+        assert group, each.case.reference
+        assert f'name="note-{each.pk}"' in group[1] and f'name="note-{each.pk}-text"' in group[1]
