@@ -414,3 +414,55 @@ def test_pabulib_import_says_what_is_wrong_in_plain_language_and_where(
     assert not empty.projects.exists() and not empty.ballots.exists()
     empty.refresh_from_db()
     assert empty.ballot_type == "approval" and empty.budget == 100_000
+
+
+def _amsterdam(number: int) -> str:
+    from .test_counting import DATA
+
+    path = DATA / f"Netherlands_Amsterdam_{number}.pb"
+    if not path.is_file():
+        pytest.skip(f"no {path}")
+    return path.read_text(encoding="utf-8")
+
+
+def test_pabulib_import_copies_amsterdams_partial_funding_for_a_greedy_count(admin, make_process):
+    """Amsterdam 613 (leftover_budget "Partially fund one additional project with highest
+    score"): imported into a process counted by votes, the count funds 42444 in part
+    with the 1,796 euros left, as counting the file itself does."""
+    text = _amsterdam(613)
+    from_file = counting.count(counting.parse_text(text), "greedy")
+    assert from_file.partial == {"42444": 1796}
+    empty = make_process("budget", phase="results", title="Amsterdam", counting_rule="greedy")
+    assert not empty.leftover_partial
+    done = services.budget_import_pabulib(actor=admin, process=empty, text=text)
+    assert done.warnings == ()
+    empty.refresh_from_db()
+    assert empty.leftover_partial
+    count = published_count(empty, admin)
+    assert count.funded == list(from_file.funded)
+    assert count.explanations["42444"]["reason"] == "funded_partial"
+    assert count.explanations["42444"]["amount"] == 1796
+
+
+def test_pabulib_import_warns_when_the_process_rule_does_not_fund_in_part(admin, make_process):
+    """The same file into a process counted with Equal Shares: read, not copied, and
+    staff are told why in plain Dutch; a file without the key keeps the process's own."""
+    text = _amsterdam(613)
+    empty = make_process("budget", phase="results", title="Gelijke delen", counting_rule="mes-add1")
+    done = services.budget_import_pabulib(actor=admin, process=empty, text=text)
+    empty.refresh_from_db()
+    assert not empty.leftover_partial and empty.ballots.exists()
+    (warning,) = done.warnings
+    assert "Dat doet alleen de telregel 'Meeste stemmen'" in warning
+    assert "Methode van gelijke delen (Add1)" in warning
+    # Amsterdam 287 says "Fund additional projects ...": nothing to copy, no warning,
+    # and a process that pays part itself keeps that.
+    own = make_process(
+        "budget", phase="results", title="Eigen", counting_rule="greedy", leftover_partial=True
+    )
+    assert (
+        services.budget_import_pabulib(actor=admin, process=own, text=_amsterdam(287)).warnings
+        == ()
+    )
+    own.refresh_from_db()
+    assert own.leftover_partial

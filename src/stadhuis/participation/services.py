@@ -1534,6 +1534,34 @@ def _euros(value) -> str:
     )
 
 
+def _import_leftover(process: Process, election) -> tuple[bool, tuple[str, ...]]:
+    """Whether the imported vote pays part of a project with the money left (Amsterdam's
+    ``leftover_budget`` "Partially fund one additional project"; a file that does not
+    say so keeps the process's own setting), and a warning when the file asks for it but
+    the process's counting rule does not do it (Equal Shares, Phragmén): the process
+    keeps its rule, the vote is read, and staff are told.
+
+    The other Amsterdam value ("Fund additional projects that fit within leftover
+    budget") needs no setting: it is about caps, which the import does not read, and
+    greedy without caps already funds every further project that fits."""
+    from stadhuis.participation import counting
+
+    if not election.leftover_partial:
+        return process.leftover_partial, ()  # the file says nothing: the process's own
+    if process.counting_rule in counting.PARTIAL_RULES:
+        return True, ()
+    rule = counting.RULES.get(process.counting_rule, process.counting_rule) or "-"
+    return False, (
+        _(
+            "Het bestand betaalt met het geld dat overblijft een deel van één project extra "
+            "(leftover_budget). Dat doet alleen de telregel 'Meeste stemmen'. Dit proces "
+            "telt met: %(rule)s. Daarom is dit niet overgenomen. Wilt u het wel? Lees het "
+            "bestand dan in bij een proces met de telregel 'Meeste stemmen'."
+        )
+        % {"rule": rule},
+    )
+
+
 def budget_import_pabulib(*, actor: Actor, process: Process, text: str) -> PabulibImport:
     """Load the projects and ballots of a Pabulib ``.pb`` file into an empty citizens'
     budget (staff), for example to count or publish an election held elsewhere.
@@ -1590,10 +1618,12 @@ def budget_import_pabulib(*, actor: Actor, process: Process, text: str) -> Pabul
                 % {"key": key, "max": IMPORT_MAX_COUNT},
                 field="file",
             )
+    partial, partial_warning = _import_leftover(process, election)
     now = timezone.now()
     with transaction.atomic():
         Process.objects.filter(pk=process.pk).update(
             revision=F("revision") + 1,
+            leftover_partial=partial,
             budget=int(budget),
             ballot_type=ballot_type,
             ballot_min=election.min_length or 0,
@@ -1636,7 +1666,10 @@ def budget_import_pabulib(*, actor: Actor, process: Process, text: str) -> Pabul
         Ballot.objects.bulk_create(batch)
         shown_changed([process.pk])
     process.refresh_from_db()
-    return PabulibImport(ballots=len(election.voters), warnings=_project_warnings(election))
+    return PabulibImport(
+        ballots=len(election.voters),
+        warnings=(*partial_warning, *_project_warnings(election)),
+    )
 
 
 # --- The resident's own reads ------------------------------------------------------------
