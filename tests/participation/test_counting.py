@@ -537,6 +537,47 @@ def test_explanations_read_as_dutch_and_english():
         )
 
 
+@pytest.mark.parametrize(
+    ("reason", "extra", "dutch", "english"),
+    [
+        (ex.FUNDED, {}, "Gekozen: plaats 1 met {n}; er was nog 4 over.", "with {v};"),
+        (ex.FUNDED_LEFTOVER, {}, "Gekozen met het geld dat over was: plaats 1 met {n}.", "{v}."),
+        (ex.NO_MONEY_LEFT, {}, "Niet gekozen: plaats 1 met {n}, maar", "with {v}, but"),
+        (ex.FUNDED_PARTIAL, {"amount": 4}, "Plaats 1 met {n}. Het paste", "with {v}. It no"),
+    ],
+)
+@pytest.mark.parametrize("votes", [1, 2])
+def test_explanations_say_1_stem_and_2_stemmen(reason, extra, dutch, english, votes):
+    e = ex.ProjectExplanation(
+        project_id="a",
+        funded=reason != ex.NO_MONEY_LEFT,
+        reason=reason,
+        votes=votes,
+        cost=5,
+        rank=1,
+        money_left=4,
+        **extra,
+    )
+    word, vote = ("stem", "vote") if votes == 1 else ("stemmen", "votes")
+    with translation.override("nl"):
+        assert dutch.format(n=f"{votes} {word}") in describe(e)
+    with translation.override("en"):
+        assert english.format(v=f"{votes} {vote}") in describe(e)
+
+
+def test_equal_shares_payments_say_1_stemmer_and_2_stemmers():
+    groups = (ex.PaymentGroup(voters=1, amount=3), ex.PaymentGroup(voters=2, amount=1))
+    e = ex.ProjectExplanation(
+        project_id="a", funded=True, reason=ex.FUNDED, votes=3, cost=5, payments=groups
+    )
+    with translation.override("nl"):
+        assert describe(e) == (
+            "Gekozen. Betaald door de stemmers: 1 stemmer betaalde 3; 2 stemmers betaalden elk 1."
+        )
+    with translation.override("en"):
+        assert "1 voter paid 3; 2 voters paid 1 each" in describe(e)
+
+
 def test_ballot_problems_follow_the_ballot_type():
     e = election(10, {"a": 6, "b": 5, "c": 4}, [], min_length="1", max_length="2")
     assert ballot_problems(e, ("a",)) == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .model import Number
 
@@ -115,6 +116,14 @@ def _money(value: Number | float | None) -> str:
     return ("-" if cents < 0 else "") + text
 
 
+def _number(value: Number | float | None) -> int:
+    """The number that picks the plural form: gettext needs a whole number; a fraction
+    (points can be decimal in a file) takes the form of 2 ("1,5 stemmen", "1.5 votes")."""
+    if value is None:
+        return 0
+    return int(value) if value == int(value) else 2
+
+
 def describe(explanation: ProjectExplanation) -> str:
     """One plain Dutch sentence (English when the active language is English)."""
     e = explanation
@@ -129,19 +138,28 @@ def describe(explanation: ProjectExplanation) -> str:
         "load": _money(e.load),
         "amount": _money(e.amount),
     }
+    votes = _number(e.votes)
     if e.reason == FUNDED_PARTIAL:
         return (
-            _(
+            ngettext(
+                "Gedeeltelijk betaald: %(amount)s van %(cost)s euro. Plaats %(rank)s met "
+                "%(votes)s stem. Het paste niet meer helemaal; het geld dat over was, "
+                "gaat naar dit project.",
                 "Gedeeltelijk betaald: %(amount)s van %(cost)s euro. Plaats %(rank)s met "
                 "%(votes)s stemmen. Het paste niet meer helemaal; het geld dat over was, "
-                "gaat naar dit project."
+                "gaat naar dit project.",
+                votes,
             )
             % values
         )
     if e.reason in (FUNDED, FUNDED_LEFTOVER):
         if e.payments:
             parts = [
-                _("%(voters)s stemmers betaalden elk %(amount)s")
+                ngettext(
+                    "%(voters)s stemmer betaalde %(amount)s",
+                    "%(voters)s stemmers betaalden elk %(amount)s",
+                    _number(g.voters),
+                )
                 % {"voters": _money(g.voters), "amount": _money(g.amount)}
                 for g in e.payments
             ]
@@ -150,17 +168,29 @@ def describe(explanation: ProjectExplanation) -> str:
             return _("Gekozen toen elke voorstander %(load)s had bijgedragen.") % values
         if e.reason == FUNDED_LEFTOVER:
             return (
-                _("Gekozen met het geld dat over was: plaats %(rank)s met %(votes)s stemmen.")
+                ngettext(
+                    "Gekozen met het geld dat over was: plaats %(rank)s met %(votes)s stem.",
+                    "Gekozen met het geld dat over was: plaats %(rank)s met %(votes)s stemmen.",
+                    votes,
+                )
                 % values
             )
         return (
-            _("Gekozen: plaats %(rank)s met %(votes)s stemmen; er was nog %(left)s over.") % values
+            ngettext(
+                "Gekozen: plaats %(rank)s met %(votes)s stem; er was nog %(left)s over.",
+                "Gekozen: plaats %(rank)s met %(votes)s stemmen; er was nog %(left)s over.",
+                votes,
+            )
+            % values
         )
     if e.reason == NO_MONEY_LEFT:
         return (
-            _(
+            ngettext(
+                "Niet gekozen: plaats %(rank)s met %(votes)s stem, maar het kost %(cost)s "
+                "en er was nog maar %(left)s over.",
                 "Niet gekozen: plaats %(rank)s met %(votes)s stemmen, maar het kost %(cost)s "
-                "en er was nog maar %(left)s over."
+                "en er was nog maar %(left)s over.",
+                votes,
             )
             % values
         )
