@@ -63,6 +63,34 @@ def test_projects_and_results(client, budget, me, admin):
     assert all(p["explanation"] for p in result["projects"])
 
 
+def test_a_process_shows_its_counting_rule_and_partial_funding(client, make_process, admin):
+    budget = make_process("budget", phase="review", counting_rule="greedy", leftover_partial=True)
+    ideas = make_process(title="Alleen ideeën")
+    shown = client.get(f"{BASE}/{budget.public_id}").json()
+    assert (shown["countingRule"], shown["leftoverPartial"]) == ("greedy", True)
+    listed = {p["title"]: p for p in client.get(BASE).json()["results"]}
+    assert (
+        listed["Alleen ideeën"]["countingRule"],
+        listed["Alleen ideeën"]["leftoverPartial"],
+    ) == (
+        "",
+        False,
+    )
+    assert ideas.counting_rule == ""
+    services.process_edit(
+        actor=admin,
+        process=budget,
+        expected_revision=budget.revision,
+        title=budget.title,
+        question=budget.question,
+        phases=[],
+        counting_rule="mes-add1",
+        leftover_partial=False,
+    )
+    shown = client.get(f"{BASE}/{budget.public_id}").json()
+    assert (shown["countingRule"], shown["leftoverPartial"]) == ("mes-add1", False)
+
+
 @pytest.mark.django_db
 @settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cursor=st.text(max_size=60), limit=st.integers(min_value=-5, max_value=500))

@@ -59,6 +59,16 @@ class ProcessOut(Out):
     phases: list[PhaseOut]
     budget: int = Field(description="Euros to share out (citizens' budget, fund); else 0.")
     ballot_type: str = Field(description="approval, knapsack, cumulative or choose_one.")
+    counting_rule: str = Field(
+        description="The rule the city counts a citizens' budget with: greedy, "
+        "greedy-noskip, mes-add1, mes-add1-comparison or phragmen; empty when none is set."
+    )
+    leftover_partial: bool = Field(
+        description="Whether the money a count by votes (greedy, greedy-noskip) leaves pays "
+        "part of the best-placed project that did not fit, as in Amsterdam (Pabulib "
+        "leftover_budget); the city pays the rest from outside this budget. Other rules "
+        "ignore it."
+    )
 
 
 class IdeaOut(Out):
@@ -137,6 +147,8 @@ def _process_out(process: Process) -> dict:
         ],
         "budget": process.budget,
         "ballot_type": process.ballot_type,
+        "counting_rule": process.counting_rule,
+        "leftover_partial": process.leftover_partial,
     }
 
 
