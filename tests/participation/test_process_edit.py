@@ -226,6 +226,7 @@ def test_only_the_administrator_edits(client, staff_client, make_process):
         ({"counting_rule": "mes-add1", "leftover_partial": "on"}, "leftover_partial", "alleen"),
         ({"budget": "0"}, None, "Een burgerbegroting heeft een budget"),
         ({"budget": "veel"}, "budget", None),
+        ({"voting_start": "2099-05-01", "voting_end": "9999-12-31"}, "voting_end", "2999"),
     ],
 )
 def test_bad_input_is_a_400_at_its_field_and_stores_nothing(

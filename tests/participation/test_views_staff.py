@@ -669,3 +669,33 @@ def test_staff_choose_partial_funding_for_a_budget_counted_by_votes(staff, city)
     # Unticked, as before: no partial funding.
     staff.post(url, {**data, "title": "Zonder", "counting_rule": "greedy", "leftover_partial": ""})
     assert not Process.objects.get(title="Zonder").leftover_partial
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "field"),
+    [("2026-03-01", "9999-12-31", "ideas_end"), ("0001-01-01", "2026-03-31", "ideas_start")],
+)
+def test_a_phase_day_at_the_edge_of_the_calendar_is_a_400_at_its_field(
+    staff, city, first, last, field
+):
+    """9999-12-31 has no midnight after it and 0001-01-01 in Amsterdam none in UTC: both
+    were a 500. Now the day's field says which days can be chosen."""
+    data = {
+        "kind": "crowdsourcing",
+        "title": "Groen",
+        "question": "Waar wilt u meer groen?",
+        "scope": "city",
+        "min_age": "0",
+        "budget": "0",
+        "ballot_min": "0",
+        "ballot_max": "0",
+        "ballot_points": "0",
+        "ideas_start": first,
+        "ideas_end": last,
+    }
+    response = staff.post(reverse("participation:staff_process_new"), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert _summary_links(html) == [f"id_{field}"]
+    assert "Kies een dag tussen 1 januari 1900 en 31 december 2999." in html
+    assert not Process.objects.exists()

@@ -499,6 +499,17 @@ class PabulibImportForm(Form):
             raise forms.ValidationError(_("Het bestand is geen UTF-8-tekst.")) from exc
 
 
+# The days a phase may have. Far wider than any process, but a day at the edge of what
+# Python holds (9999-12-31, 0001-01-01) cannot be turned into a moment: that was a 500.
+FIRST_PHASE_DAY = dt.date(1900, 1, 1)
+LAST_PHASE_DAY = dt.date(2999, 12, 31)
+
+
+def _phase_day(day: dt.date) -> None:
+    if not FIRST_PHASE_DAY <= day <= LAST_PHASE_DAY:
+        raise forms.ValidationError(_("Kies een dag tussen 1 januari 1900 en 31 december 2999."))
+
+
 class PhaseFieldsMixin:
     """A first and a last day per phase (both or neither), for the kinds given."""
 
@@ -514,16 +525,20 @@ class PhaseFieldsMixin:
                 label=_("Fase %(phase)s: eerste dag") % {"phase": label},
                 required=False,
                 widget=forms.DateInput(attrs={"type": "date"}),
+                validators=[_phase_day],
             )
             self.fields[f"{kind}_end"] = forms.DateField(
                 label=_("Fase %(phase)s: laatste dag") % {"phase": label},
                 required=False,
                 widget=forms.DateInput(attrs={"type": "date"}),
+                validators=[_phase_day],
             )
 
     def clean(self):
         data = super().clean()
         for kind in self.phase_kinds:
+            if f"{kind}_start" in self.errors or f"{kind}_end" in self.errors:
+                continue  # one of the days is wrong: that error says enough
             start, end = data.get(f"{kind}_start"), data.get(f"{kind}_end")
             if (start is None) != (end is None):
                 self.add_error(f"{kind}_end", _("Vul de eerste en de laatste dag allebei in."))
