@@ -455,14 +455,36 @@ def test_pabulib_import_warns_when_the_process_rule_does_not_fund_in_part(admin,
     (warning,) = done.warnings
     assert "Dat doet alleen de telregel 'Meeste stemmen'" in warning
     assert "Methode van gelijke delen (Add1)" in warning
-    # Amsterdam 287 says "Fund additional projects ...": nothing to copy, no warning,
-    # and a process that pays part itself keeps that.
+    # A file without the key keeps the process's own setting.
     own = make_process(
         "budget", phase="results", title="Eigen", counting_rule="greedy", leftover_partial=True
     )
-    assert (
-        services.budget_import_pabulib(actor=admin, process=own, text=_amsterdam(287)).warnings
-        == ()
+    without = "\n".join(
+        line for line in _amsterdam(287).splitlines() if not line.startswith("leftover_budget;")
     )
+    assert services.budget_import_pabulib(actor=admin, process=own, text=without).warnings == ()
     own.refresh_from_db()
     assert own.leftover_partial
+
+
+def test_pabulib_import_of_a_vote_that_paid_no_project_in_part_counts_as_the_file(
+    admin, make_process
+):
+    """Amsterdam 287 says "Fund additional projects that fit ...": its own count pays no
+    project in part. A process set to pay part is set not to, with a warning: its
+    setting cannot change once there are ballots, and it would fund 36908 in part."""
+    text = _amsterdam(287)
+    from_file = counting.count(counting.parse_text(text), "greedy")
+    assert from_file.partial == {}
+    own = make_process(
+        "budget", phase="results", title="Eigen", counting_rule="greedy", leftover_partial=True
+    )
+    (warning,) = services.budget_import_pabulib(actor=admin, process=own, text=text).warnings
+    assert "Zo telt het hetzelfde als het bestand." in warning
+    own.refresh_from_db()
+    assert not own.leftover_partial
+    count = published_count(own, admin)
+    assert count.funded == list(from_file.funded)
+    # A process that pays no part already: no warning.
+    plain = make_process("budget", phase="results", title="Gewoon", counting_rule="greedy")
+    assert services.budget_import_pabulib(actor=admin, process=plain, text=text).warnings == ()

@@ -1542,10 +1542,23 @@ def _import_leftover(process: Process, election) -> tuple[bool, tuple[str, ...]]
     keeps its rule, the vote is read, and staff are told.
 
     The other Amsterdam value ("Fund additional projects that fit within leftover
-    budget") needs no setting: it is about caps, which the import does not read, and
-    greedy without caps already funds every further project that fits."""
+    budget") needs no setting of its own: it is about caps, which the import does not
+    read, and greedy without caps already funds every further project that fits. But it
+    does say the vote paid no project in part, so a process that would is set not to
+    (with a warning): once there are ballots its setting cannot change, and the count
+    would fund a project the file's own count does not (Amsterdam 287: 36908)."""
     from stadhuis.participation import counting
 
+    if election.leftover and not election.leftover_partial:
+        if not process.leftover_partial:
+            return False, ()
+        return False, (
+            _(
+                "Het bestand betaalt met het geld dat overblijft geen deel van een project "
+                "(leftover_budget). Daarom betaalt dit proces dat nu ook niet. Zo telt het "
+                "hetzelfde als het bestand."
+            ),
+        )
     if not election.leftover_partial:
         return process.leftover_partial, ()  # the file says nothing: the process's own
     if process.counting_rule in counting.PARTIAL_RULES:
