@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stadhuis.core.errors import Conflict, InvalidInput
-from stadhuis.participation import services
+from stadhuis.participation import forms, services
 from stadhuis.participation.models import Phase, Process
 
 from .conftest import set_phase
@@ -78,6 +78,19 @@ def test_an_edit_shows_on_the_public_page_at_once(editor, make_process):
     assert process.revision == 2
     # Phases whose days were not touched keep their exact moments (not moved to midnight).
     assert {p.kind: (p.starts_at, p.ends_at) for p in process.phases.all()} == phases
+
+
+def test_the_phase_days_are_shown_as_a_browser_date_field_takes_them(editor, make_process):
+    """A date field takes only YYYY-MM-DD: in the Dutch format (07-12-2026) the browser
+    shows it empty and sends it back empty, which removes the phase."""
+    process = make_process(phase="ideas")
+    page = editor.get(_edit_url(process)).content.decode()
+    voting = Phase.objects.get(process=process, kind="voting")
+    first, last = forms.phase_days(voting)
+    assert f'name="voting_start" value="{first.isoformat()}"' in page
+    assert f'name="voting_end" value="{last.isoformat()}"' in page
+    dates = re.findall(r'<input type="date" name="[^"]+" value="([^"]*)"', page)
+    assert dates and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) for value in dates)
 
 
 def test_a_phase_that_has_not_begun_moves_and_one_that_began_stays(editor, make_process, admin):

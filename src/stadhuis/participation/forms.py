@@ -511,7 +511,10 @@ def _phase_day(day: dt.date) -> None:
 
 
 class PhaseFieldsMixin:
-    """A first and a last day per phase (both or neither), for the kinds given."""
+    """A first and a last day per phase (both or neither), for the kinds given. A date
+    field shows its day as ISO (YYYY-MM-DD), the only value a browser's date field
+    takes: in the Dutch format (07-12-2026) it shows an empty field, and the edit page
+    sent that back as "this phase removed"."""
 
     phase_kinds: tuple[str, ...] = ()
     # kind -> the stored phase: its days unchanged give back its exact moments
@@ -524,13 +527,13 @@ class PhaseFieldsMixin:
             self.fields[f"{kind}_start"] = forms.DateField(
                 label=_("Fase %(phase)s: eerste dag") % {"phase": label},
                 required=False,
-                widget=forms.DateInput(attrs={"type": "date"}),
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                 validators=[_phase_day],
             )
             self.fields[f"{kind}_end"] = forms.DateField(
                 label=_("Fase %(phase)s: laatste dag") % {"phase": label},
                 required=False,
-                widget=forms.DateInput(attrs={"type": "date"}),
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                 validators=[_phase_day],
             )
 
