@@ -604,3 +604,26 @@ def test_an_application_page_reads_whether_i_signed_and_logs_that_read(
     assert resident_client.get(url).status_code == 200
     (entry,) = ProcessingLogEntry.objects.filter(subject=me.subject, object_type="handtekening")
     assert entry.action == "read" and entry.object_id == str(application.public_id)
+
+
+def test_a_phase_shows_its_last_day_not_the_moment_after_it(client, make_process):
+    """A phase runs up to, not including, ``ends_at``: ending at midnight of a day, its
+    last day is the day before, and that is what residents read."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from stadhuis.participation.models import Phase
+
+    process = make_process()
+    last_day = timezone.localdate() + dt.timedelta(days=3)
+    midnight = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time())
+    Phase.objects.filter(process=process, kind="ideas").update(
+        ends_at=timezone.make_aware(midnight)
+    )
+    html = client.get(
+        reverse("participation:process", kwargs={"process_id": process.public_id})
+    ).content.decode()
+    shown = f'<time datetime="{last_day:%Y-%m-%d}">'
+    assert shown in html
+    assert f'<time datetime="{last_day + dt.timedelta(days=1):%Y-%m-%d}">' not in html

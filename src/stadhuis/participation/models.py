@@ -8,6 +8,7 @@ between them (see ``Ballot`` and docs/architecture.md, "Participation").
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -173,6 +174,12 @@ class Phase(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+    @property
+    def last_moment(self):
+        """The last moment of the phase, for showing its last day: a phase that ends at
+        midnight of 1 April ends on 31 March (``ends_at`` itself is not part of it)."""
+        return self.ends_at - dt.timedelta(microseconds=1)
 
 
 class NeighbourhoodCap(models.Model):
