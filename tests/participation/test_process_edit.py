@@ -258,3 +258,32 @@ def test_bad_input_is_a_400_at_its_field_and_stores_nothing(
     if message is not None:
         assert message in html
     assert Process.objects.get(pk=process.pk).title == "Zo blijft het"
+
+
+def test_phases_that_overlap_are_refused(editor, make_process, admin):
+    """One phase at a time: overlapping, the page would show ideas as now while voting
+    had begun and locked the budget."""
+    process = make_process(phase="ideas")
+    ideas = Phase.objects.get(process=process, kind="ideas")
+    data = _form(editor, process)
+    data.update(
+        voting_start=timezone.localdate(ideas.ends_at - dt.timedelta(days=2)).isoformat(),
+    )
+    response = editor.post(_edit_url(process), data)
+    assert response.status_code == 400
+    assert "lopen door elkaar" in response.content.decode()
+    assert Phase.objects.get(process=process, kind="voting").starts_at >= ideas.ends_at
+    now = timezone.now()
+    with pytest.raises(InvalidInput, match="lopen door elkaar"):
+        services.process_create(
+            actor=admin,
+            kind="crowdsourcing",
+            title="Overlap",
+            question="Mag dit?",
+            phases=[
+                services.PhaseSpec("ideas", now, now + dt.timedelta(days=10)),
+                services.PhaseSpec(
+                    "voting", now + dt.timedelta(days=9), now + dt.timedelta(days=20)
+                ),
+            ],
+        )

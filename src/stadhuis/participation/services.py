@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import itertools
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -203,6 +204,18 @@ def _check_phases(phases: Sequence[PhaseSpec]) -> None:
             raise InvalidInput(_("Elke fase heeft een soort en eindigt na het begin."))
     if len({spec.kind for spec in phases}) != len(phases):
         raise InvalidInput(_("Elke soort fase komt hoogstens één keer voor."))
+    # One phase at a time: overlapping, a page would show the ideas phase as now while
+    # voting had already begun (and the budget was locked as if it had).
+    ordered = sorted(phases, key=lambda spec: spec.starts_at)
+    for before, after in itertools.pairwise(ordered):
+        if after.starts_at < before.ends_at:
+            raise InvalidInput(
+                _(
+                    "De fases %(first)s en %(second)s lopen door elkaar. Laat de ene fase "
+                    "beginnen als de andere voorbij is."
+                )
+                % {"first": PhaseKind(before.kind).label, "second": PhaseKind(after.kind).label}
+            )
 
 
 def _check_budget_rules(
