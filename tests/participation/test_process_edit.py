@@ -287,3 +287,15 @@ def test_phases_that_overlap_are_refused(editor, make_process, admin):
                 ),
             ],
         )
+
+
+def test_two_begun_phases_that_overlap_do_not_stop_an_edit(editor, make_process):
+    """Made before phases had to follow each other: the texts can still be changed."""
+    process = make_process(phase="ideas")
+    information = Phase.objects.get(process=process, kind="information")
+    ideas = Phase.objects.get(process=process, kind="ideas")
+    Phase.objects.filter(pk=information.pk).update(ends_at=ideas.starts_at + dt.timedelta(hours=5))
+    data = _form(editor, process)
+    data.update(title="Een groen centrum")
+    assert editor.post(_edit_url(process), data).status_code == 302
+    assert Process.objects.get(pk=process.pk).title == "Een groen centrum"

@@ -196,7 +196,9 @@ def _process_texts(title: str, question: str) -> tuple[str, str]:
     return title, question
 
 
-def _check_phases(phases: Sequence[PhaseSpec]) -> None:
+def _check_phases(phases: Sequence[PhaseSpec], *, begun: frozenset[str] = frozenset()) -> None:
+    """``begun``: kinds of phases that began and cannot change; two of those that overlap
+    (made before this rule) do not stop an edit of anything else."""
     if not phases:
         raise InvalidInput(_("Een proces heeft minstens één fase."))
     for spec in phases:
@@ -207,8 +209,8 @@ def _check_phases(phases: Sequence[PhaseSpec]) -> None:
     # One phase at a time: overlapping, a page would show the ideas phase as now while
     # voting had already begun (and the budget was locked as if it had).
     ordered = sorted(phases, key=lambda spec: spec.starts_at)
-    for before, after in itertools.pairwise(ordered):
-        if after.starts_at < before.ends_at:
+    for before, after in itertools.combinations(ordered, 2):
+        if after.starts_at < before.ends_at and not {before.kind, after.kind} <= begun:
             raise InvalidInput(
                 _(
                     "De fases %(first)s en %(second)s lopen door elkaar. Laat de ene fase "
@@ -439,7 +441,10 @@ def process_edit(
                 _("Een fase kan niet beginnen op een dag die al voorbij is."),
                 field=f"{spec.kind}_start",
             )
-    _check_phases([*(PhaseSpec(p.kind, p.starts_at, p.ends_at) for p in begun), *phases])
+    _check_phases(
+        [*(PhaseSpec(p.kind, p.starts_at, p.ends_at) for p in begun), *phases],
+        begun=frozenset(p.kind for p in begun),
+    )
     changes = {
         "title": title,
         "question": question,
