@@ -299,3 +299,15 @@ def test_two_begun_phases_that_overlap_do_not_stop_an_edit(editor, make_process)
     data.update(title="Een groen centrum")
     assert editor.post(_edit_url(process), data).status_code == 302
     assert Process.objects.get(pk=process.pk).title == "Een groen centrum"
+
+
+def test_a_broken_hidden_field_is_said_plainly(editor, make_process):
+    """Only a changed page sends a wrong revision; the summary must still say something."""
+    process = make_process()
+    data = _form(editor, process)
+    data["revision"] = "abc"
+    response = editor.post(_edit_url(process), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group(0)
+    assert "Het formulier kwam niet goed aan. Laad de pagina opnieuw" in summary

@@ -30,3 +30,10 @@ def minutes(value):
         return value
     seconds = int(value.total_seconds())
     return max(0, -(-seconds // 60))
+
+
+@register.filter
+def hidden_errors(form) -> bool:
+    """Whether a hidden field of the form is wrong: only a changed or broken page sends
+    that, and the visitor can do nothing with the field's own message."""
+    return any(field.errors for field in form.hidden_fields())
