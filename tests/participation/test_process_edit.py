@@ -139,7 +139,7 @@ def test_budget_and_counting_can_change_until_voting_begins(editor, make_process
     page = editor.get(_edit_url(process)).content.decode()
     assert 'name="budget"' not in page and 'name="counting_rule"' not in page
     assert "Het stemmen is begonnen. Daarom kunt u het budget" in page
-    assert "150000" in page  # shown, read only
+    assert "<dd>€ 150.000</dd>" in page  # shown, read only, as residents read money
     data = _sent(page)
     data.update(title="Buurtbudget", budget="1", counting_rule="mes-add1", leftover_partial="")
     assert editor.post(_edit_url(process), data).status_code == 302
@@ -190,6 +190,7 @@ def test_the_second_of_two_editors_gets_a_conflict_and_loses_nothing(
     assert "Iemand anders heeft dit proces intussen gewijzigd" in html
     assert "De vraag van de tweede" in html  # what they typed is still in the form
     assert "Titel van de eerste" in html  # and what is stored now is shown
+    assert '<h3 id="fases-title">' in html  # its phases under its h2
     process.refresh_from_db()
     assert process.title == "Titel van de eerste"
     assert process.question != "De vraag van de tweede"
