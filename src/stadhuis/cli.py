@@ -28,7 +28,7 @@ commands:
 """
 
 
-def _count(text: str) -> int:
+def positive_int(text: str) -> int:
     """A whole number >= 1 (argparse turns the ValueError into a usage message)."""
     value = int(text)
     if value < 1:
@@ -44,10 +44,10 @@ def serve(argv: list[str]) -> int:
     env = os.environ.get
     parser = argparse.ArgumentParser(prog="stadhuis serve")
     parser.add_argument("--bind", default=env("STADHUIS_BIND", "127.0.0.1:8000"))
-    parser.add_argument("--workers", type=_count, default=env("STADHUIS_WORKERS", "2"))
+    parser.add_argument("--workers", type=positive_int, default=env("STADHUIS_WORKERS", "2"))
     parser.add_argument(
         "--threads",
-        type=_count,
+        type=positive_int,
         default=env("STADHUIS_THREADS", "4"),
         help="threads per worker that run requests",
     )
