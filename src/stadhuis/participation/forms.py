@@ -577,8 +577,7 @@ class PhaseFieldsMixin:
 
 def phase_days(phase) -> tuple[dt.date, dt.date]:
     """The first and the last day of a phase, as the forms show them."""
-    last = phase.ends_at - dt.timedelta(microseconds=1)
-    return timezone.localdate(phase.starts_at), timezone.localdate(last)
+    return timezone.localdate(phase.starts_at), timezone.localdate(phase.last_moment)
 
 
 class ProcessForm(PhaseFieldsMixin, Form):
