@@ -109,12 +109,12 @@ def main(argv: list[str] | None = None) -> int:
         print(USAGE)
         return 0
     command, rest = argv[0], argv[1:]
-    if command == "serve":
-        return serve(rest)
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     try:
+        if command == "serve":
+            return serve(rest)
         execute_from_command_line(["stadhuis", command.replace("-", "_"), *rest])
     except ImproperlyConfigured as exc:  # missing or placeholder keys: one line, no traceback
         print(f"stadhuis: {exc}", file=sys.stderr)
