@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from stadhuis.participation import services
 
-from .conftest import published_count
+from .conftest import edit_process, published_count
 
 PROBLEM = "application/problem+json"
 BASE = "/api/v1/participation-processes"
@@ -77,16 +77,7 @@ def test_a_process_shows_its_counting_rule_and_partial_funding(client, make_proc
         False,
     )
     assert ideas.counting_rule == ""
-    services.process_edit(
-        actor=admin,
-        process=budget,
-        expected_revision=budget.revision,
-        title=budget.title,
-        question=budget.question,
-        phases=[],
-        counting_rule="mes-add1",
-        leftover_partial=False,
-    )
+    edit_process(admin, budget, counting_rule="mes-add1", leftover_partial=False)
     shown = client.get(f"{BASE}/{budget.public_id}").json()
     assert (shown["countingRule"], shown["leftoverPartial"]) == ("mes-add1", False)
 

@@ -15,7 +15,7 @@ from stadhuis.core.errors import Conflict, InvalidInput
 from stadhuis.participation import forms, services
 from stadhuis.participation.models import Phase, Process
 
-from .conftest import set_phase
+from .conftest import edit_process, set_phase
 
 
 def _edit_url(process) -> str:
@@ -117,13 +117,8 @@ def test_a_phase_that_has_not_begun_moves_and_one_that_began_stays(editor, make_
     # The service itself refuses to move a phase that began.
     process.refresh_from_db()
     with pytest.raises(InvalidInput, match="al begonnen"):
-        services.process_edit(
-            actor=admin,
-            process=process,
-            expected_revision=process.revision,
-            title=process.title,
-            question=process.question,
-            phases=[services.PhaseSpec("ideas", ideas.starts_at, ideas.ends_at)],
+        edit_process(
+            admin, process, phases=[services.PhaseSpec("ideas", ideas.starts_at, ideas.ends_at)]
         )
 
 
@@ -152,26 +147,10 @@ def test_budget_and_counting_can_change_until_voting_begins(editor, make_process
     )
     # The service refuses a change of the counting settings once voting began.
     with pytest.raises(InvalidInput, match="Het stemmen is begonnen") as refused:
-        services.process_edit(
-            actor=admin,
-            process=process,
-            expected_revision=process.revision,
-            title=process.title,
-            question=process.question,
-            phases=[],
-            budget=200_000,
-        )
+        edit_process(admin, process, budget=200_000)
     assert refused.value.details["field"] == "budget"
     # The same value as stored is no change, so it passes.
-    services.process_edit(
-        actor=admin,
-        process=process,
-        expected_revision=process.revision,
-        title=process.title,
-        question=process.question,
-        phases=[],
-        budget=150_000,
-    )
+    edit_process(admin, process, budget=150_000)
 
 
 def test_the_second_of_two_editors_gets_a_conflict_and_loses_nothing(
@@ -205,14 +184,7 @@ def test_the_second_of_two_editors_gets_a_conflict_and_loses_nothing(
 def test_the_service_refuses_an_old_revision(make_process, admin):
     process = make_process()
     with pytest.raises(Conflict):
-        services.process_edit(
-            actor=admin,
-            process=process,
-            expected_revision=process.revision + 1,
-            title="Nieuw",
-            question="Nieuw?",
-            phases=[],
-        )
+        edit_process(admin, process, expected_revision=process.revision + 1, title="Nieuw")
     assert Process.objects.get(pk=process.pk).title != "Nieuw"
 
 
