@@ -93,6 +93,13 @@ def _log(actor: Actor, case: Case, action: str, object_type: str = "zaak") -> No
     )
 
 
+def log_processing(*, actor: Actor, case: Case, action: str) -> None:
+    """Log a use of this case's personal data (for another app, e.g. the dossier
+    answering an access request): for the resident, or for the pseudonym of the e-mail
+    address in a request made without DigiD, as cases logs its own."""
+    _log(actor, case, action)
+
+
 def _event(case: Case, actor: Actor, kind: str, *, visible: bool = True, **data) -> CaseEvent:
     return CaseEvent.objects.create(
         case=case,

@@ -279,14 +279,7 @@ def access_request_preview(*, actor: Actor, case) -> dict:
     if problem is not None:
         raise problem
     with transaction.atomic():
-        record_processing(
-            actor=actor,
-            activity=case.case_type.processing_activity,
-            action=Action.READ,
-            subjects=[case.subject],
-            object_type="zaak",
-            object_id=case.reference,
-        )
+        cases.log_processing(actor=actor, case=case, action=Action.READ)
         with translation.override(settings.LANGUAGE_CODE):  # as it goes out: Dutch
             return export.build(case.subject, with_log=False)
 
@@ -443,14 +436,7 @@ def access_request_answer(
     def make_answer(case) -> list:
         """Made once the final status is set, so the answer shows the request as
         answered and carries the log entry of this export."""
-        record_processing(
-            actor=actor,
-            activity=case.case_type.processing_activity,
-            action=Action.EXPORT,
-            subjects=[case.subject],
-            object_type="zaak",
-            object_id=case.reference,
-        )
+        cases.log_processing(actor=actor, case=case, action=Action.EXPORT)
         # The resident's answer, in Dutch whatever language the officer reads in: the
         # rights, section titles and labels are made here, not in the template.
         with translation.override(settings.LANGUAGE_CODE):
@@ -551,14 +537,7 @@ def access_request_post_view(*, actor: Actor, case) -> str:
     logs one."""
     _check_post_problem(actor, case)
     with transaction.atomic():
-        record_processing(
-            actor=actor,
-            activity=case.case_type.processing_activity,
-            action=Action.READ,
-            subjects=[_letter_subject(case)],
-            object_type="zaak",
-            object_id=case.reference,
-        )
+        cases.log_processing(actor=actor, case=case, action=Action.READ)
     return access_request_post_address(case)
 
 
@@ -569,14 +548,7 @@ def access_request_letter(*, actor: Actor, case, back_url: str = "") -> bytes:
     _check_post_problem(actor, case)
     subject = _letter_subject(case)
     with transaction.atomic():
-        record_processing(
-            actor=actor,
-            activity=case.case_type.processing_activity,
-            action=Action.EXPORT,
-            subjects=[subject],
-            object_type="zaak",
-            object_id=case.reference,
-        )
+        cases.log_processing(actor=actor, case=case, action=Action.EXPORT)
         return export.letter_document(
             case,
             subject,
@@ -624,14 +596,7 @@ def access_request_answer_by_post(
     explanation = f"{posted}\n\n{explanation.strip()}" if explanation.strip() else posted
 
     def make_answer(case) -> list:
-        record_processing(
-            actor=actor,
-            activity=case.case_type.processing_activity,
-            action=Action.SHARE,
-            subjects=[subject],
-            object_type="zaak",
-            object_id=case.reference,
-        )
+        cases.log_processing(actor=actor, case=case, action=Action.SHARE)
         letter = export.letter_document(case, subject, address=address, on=sent_on)
         stem = f"antwoord-inzageverzoek-per-post-{sent_on:%Y-%m-%d}"
         return [cases.GeneratedDocument(stem, "text/html", letter)]
