@@ -24,7 +24,7 @@ from stadhuis.accounts.services import (
     staff_actor,
     staff_create,
 )
-from stadhuis.cases.models import CaseKind, CaseType
+from stadhuis.cases.models import CaseType
 from stadhuis.cases.services import (
     case_assign,
     case_escalate,
@@ -451,11 +451,7 @@ def _bulk_cases(count: int, rng: random.Random, batch: int | None = None) -> int
         loops = any(not n.is_final for s in statuses[1:] for n in nexts[s.pk])
         # an access request closes as answered only with its answer, which bulk rows
         # do not make: such requests are closed only with a result that needs none
-        results = [
-            r
-            for r in case_type.results.all()
-            if case_type.kind != CaseKind.ACCESS_REQUEST or r.closes_without_answer
-        ]
+        results = [r for r in case_type.results.all() if not r.needs_answer]
         types.append((case_type, statuses[0], nexts, results, loops))
     subjects = list(Resident.objects.values_list("pseudonym", flat=True)[:200_000])
     job = Actor.system("demo-import")
