@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stadhuis.cases.forms_resident import ServiceErrorsMixin
 from stadhuis.dossier.models import AssistedSession
+from stadhuis.dossier.services import NOTE_MAX
 from stadhuis.privacy.models import Action
 
 # Dates a database can hold, with a day to spare at either end for "until + 1 day".
@@ -178,7 +179,7 @@ class AccessAnswerForm(ServiceErrorsMixin, forms.Form):
             self.fields[text] = forms.CharField(
                 label=_("Tekst voor de inwoner, zonder gegevens van anderen"),
                 required=False,
-                max_length=5000,
+                max_length=NOTE_MAX,
                 initial=note.body,
                 widget=forms.Textarea(attrs={"rows": 4}),
                 strip=False,
