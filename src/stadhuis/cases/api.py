@@ -28,6 +28,7 @@ from stadhuis.accounts import applications
 from stadhuis.accounts.models import Application
 from stadhuis.api.pagination import CursorParams, page_of, paginate
 from stadhuis.api.problems import Problem
+from stadhuis.api.schemas import Out
 from stadhuis.cases import api_services
 from stadhuis.cases.models import (
     Case,
@@ -88,15 +89,6 @@ SCOPED_RESPONSES: dict[int, type[Problem]] = {**AUTH_RESPONSES, 404: Problem}
 
 
 # --- Schemas ----------------------------------------------------------------------------
-
-
-class Out(Schema):
-    """Answers in camelCase, as the API Design Rules ask; Python keeps snake_case."""
-
-    model_config = ConfigDict(
-        alias_generator=AliasGenerator(serialization_alias=to_camel),
-        serialize_by_alias=True,
-    )
 
 
 class In(Schema):

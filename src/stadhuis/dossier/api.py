@@ -15,6 +15,7 @@ from ninja import Query, Router, Schema
 from pydantic import AliasGenerator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from stadhuis.api import schemas
 from stadhuis.api.auth import ResidentSession
 from stadhuis.api.pagination import (
     DEFAULT_LIMIT,
@@ -35,13 +36,12 @@ router = Router(tags=["me"], auth=ResidentSession())
 RESPONSES: dict[int, type[Problem]] = {400: Problem, 401: Problem, 500: Problem}
 
 
-class Out(Schema):
+class Out(schemas.Out):
     """camelCase out; read from our own data in either spelling (the export's is camel)."""
 
     model_config = ConfigDict(
         alias_generator=AliasGenerator(validation_alias=to_camel, serialization_alias=to_camel),
         populate_by_name=True,
-        serialize_by_alias=True,
     )
 
 

@@ -17,12 +17,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from pydantic import AliasGenerator, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import Field
 
 from stadhuis.api.auth import ResidentSession
 from stadhuis.api.pagination import CursorParams, Page, page_of, paginate
 from stadhuis.api.problems import NOT_FOUND_RESPONSES, Problem
+from stadhuis.api.schemas import Out
 from stadhuis.core import shared
 from stadhuis.core.context import Actor
 from stadhuis.core.errors import InvalidInput, NotFound
@@ -30,13 +30,6 @@ from stadhuis.participation import queries, services, tally
 from stadhuis.participation.models import Idea, Process, Project
 
 router = Router(tags=["participation"])
-
-
-class Out(Schema):
-    model_config = ConfigDict(
-        alias_generator=AliasGenerator(serialization_alias=to_camel),
-        serialize_by_alias=True,
-    )
 
 
 class PhaseOut(Out):

@@ -11,12 +11,12 @@ from datetime import date, datetime
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Schema
-from pydantic import AliasGenerator, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from ninja import Path, Query, Router
+from pydantic import Field
 
 from stadhuis.api.pagination import CursorParams, page_of, paginate
 from stadhuis.api.problems import NOT_FOUND_RESPONSES, PROBLEM_RESPONSES, Problem
+from stadhuis.api.schemas import Out
 from stadhuis.core.errors import NotFound
 from stadhuis.privacy import chain, queries
 from stadhuis.privacy.models import (
@@ -28,15 +28,6 @@ from stadhuis.privacy.models import (
 )
 
 router = Router(tags=["privacy"])
-
-
-class Out(Schema):
-    """Answers in camelCase, as the API Design Rules ask; Python keeps snake_case."""
-
-    model_config = ConfigDict(
-        alias_generator=AliasGenerator(serialization_alias=to_camel),
-        serialize_by_alias=True,
-    )
 
 
 class ProcessorRef(Out):
