@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from stadhuis.accounts.services import staff_actor
+from stadhuis.cases import api_services
 from stadhuis.cases import services as cases
 from stadhuis.cases.models import Case, CaseEvent, Notification
 from stadhuis.core.context import Actor, ActorKind
@@ -129,6 +130,53 @@ def test_recording_the_post_finishes_the_request_with_history_and_log(
     assert logged.filter(action="update", object_type="zaak").count() == 1
     # one e-mail to the address in the request: the final status's
     assert Notification.objects.filter(case=case).count() == before + 1
+
+
+def test_a_request_with_an_address_but_no_e_mail_is_logged_for_that_address(
+    catalogue, make_staff, privacy_officer
+):
+    """Without DigiD and e-mail, the address the answer goes to names the requester: every
+    processing of the request is logged for the keyed pseudonym of that address, so the
+    letter shows them too (before, only the case history did)."""
+    case = _by_post(email="")
+    pseudonym = cases.address_pseudonym("Dorpsstraat 1", "1234AB")
+    # the same address written otherwise is the same requester; another is not
+    assert cases.address_pseudonym("  dorpsstraat   1 ", "1234 ab") == pseudonym
+    assert cases.address_pseudonym("Dorpsstraat 11", "1234AB") != pseudonym
+    assert pseudonym not in {cases.contact_pseudonym("Dorpsstraat 1"), case.subject}
+    about = ProcessingLogEntry.objects.filter(subject=pseudonym, object_id=case.reference)
+    assert list(about.values_list("action", "actor_kind")) == [("create", "application")]
+    api_services.cases_read_by_application(KCC, [case])  # the API logs for the same subject
+    assert about.filter(action="read", actor_kind="application").count() == 1
+    officer = _officer(make_staff)
+    assert "Dorpsstraat 1<br>1234 AB" in officer.get(_url(case)).content.decode()
+    letter = services.access_request_letter(actor=privacy_officer, case=case).decode()
+    assert "Koppeling met een ander systeem van Klantcontactcentrum" in letter
+    _record(privacy_officer, case)
+    staff = about.filter(actor_kind="staff")
+    assert sorted(staff.values_list("action", "object_type")) == [
+        ("export", "zaak"),
+        ("read", "zaak"),
+        ("share", "zaak"),
+        ("update", "document"),
+        ("update", "zaak"),
+    ]
+    kept = Case.objects.get(pk=case.pk).documents.get().file.read().decode()
+    assert "Koppeling met een ander systeem van Klantcontactcentrum" in kept
+    assert not ProcessingLogEntry.objects.filter(object_id=case.reference, subject="").exists()
+
+
+def test_a_report_without_e_mail_is_not_logged_for_the_address_it_names(catalogue):
+    """The address of a report is where something is, not who sent it: no subject there."""
+    melding = cases.case_submit(
+        actor=KCC,
+        case_type_code="melding-openbare-ruimte",
+        description="Lantaarnpaal kapot",
+        answers={"categorie": "Straatverlichting"},
+        address="Dorpsstraat 1",
+    )
+    assert cases.case_subjects(melding) == []
+    assert not ProcessingLogEntry.objects.filter(object_id=melding.reference).exists()
 
 
 def test_posting_is_refused_where_it_does_not_fit(catalogue, me, privacy_officer):

@@ -122,15 +122,6 @@ def case_documents(case: Case) -> QuerySet[CaseDocument]:
     return CaseDocument.objects.filter(case=case)
 
 
-def _subjects(case: Case) -> list[str]:
-    # The same subjects services.py logs for a case (the resident or the e-mail pseudonym).
-    if case.subject:
-        return [case.subject]
-    if case.contact_email:
-        return [services.contact_pseudonym(case.contact_email)]
-    return []
-
-
 def cases_read_by_application(
     actor: Actor, cases: Iterable[Case], *, object_type: str = "zaak"
 ) -> None:
@@ -156,7 +147,7 @@ def cases_read_by_application(
                 actor=actor,
                 activity=activity,
                 action=Action.READ,
-                subjects=[s for case in group for s in _subjects(case)],
+                subjects=[s for case in group for s in services.case_subjects(case)],
                 object_type=object_type,
                 object_id=group[0].reference if len(group) == 1 else "",
             )

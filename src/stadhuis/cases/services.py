@@ -68,17 +68,38 @@ def normalise_reference(value: str) -> str:
     return "-".join(cleaned[i : i + 4] for i in range(0, 16, 4)) if len(cleaned) == 16 else ""
 
 
+def _keyed(kind: bytes, value: str) -> str:
+    """HMAC-SHA256 under the pseudonym key, as the BSN's pseudonym; ``kind`` keeps the
+    pseudonyms of different things apart."""
+    key = settings.PSEUDONYM_KEY.encode()
+    return hmac.new(key, kind + value.encode(), hashlib.sha256).hexdigest()
+
+
 def contact_pseudonym(email: str) -> str:
     """The subject of an anonymous case: a keyed pseudonym of the e-mail address given."""
-    key = settings.PSEUDONYM_KEY.encode()
-    return hmac.new(key, b"email:" + email.strip().lower().encode(), hashlib.sha256).hexdigest()
+    return _keyed(b"email:", email.strip().lower())
 
 
-def _subjects(case: Case) -> list[str]:
+def address_pseudonym(address: str, postcode: str) -> str:
+    """The subject of an access request made without DigiD and without an e-mail address:
+    the same keyed pseudonym, of the postal address it gives (the one the answer goes to).
+    Spaces and capitals do not count, so the same address gives the same pseudonym."""
+    street = " ".join(address.lower().split())
+    return _keyed(b"address:", f"{street}|{postcode.replace(' ', '').upper()}")
+
+
+def case_subjects(case: Case) -> list[str]:
+    """Whom a processing of this case is logged for: the resident (DigiD), else the
+    pseudonym of the e-mail address given. An access request with neither is answered
+    by post, so its address is the requester's own: the pseudonym of that address. Other
+    cases with neither have nobody to log for (their address is where something is, not
+    who asked)."""
     if case.subject:
         return [case.subject]
     if case.contact_email:
         return [contact_pseudonym(case.contact_email)]
+    if case.case_type.kind == CaseKind.ACCESS_REQUEST and case.address.strip():
+        return [address_pseudonym(case.address, case.contact_postcode)]
     return []
 
 
@@ -87,7 +108,7 @@ def _log(actor: Actor, case: Case, action: str, object_type: str = "zaak") -> No
         actor=actor,
         activity=case.case_type.processing_activity,
         action=action,
-        subjects=_subjects(case),
+        subjects=case_subjects(case),
         object_type=object_type,
         object_id=case.reference,
     )
@@ -95,8 +116,8 @@ def _log(actor: Actor, case: Case, action: str, object_type: str = "zaak") -> No
 
 def log_processing(*, actor: Actor, case: Case, action: str) -> None:
     """Log a use of this case's personal data (for another app, e.g. the dossier
-    answering an access request): for the resident, or for the pseudonym of the e-mail
-    address in a request made without DigiD, as cases logs its own."""
+    answering an access request), for the subjects cases logs its own for
+    (``case_subjects``)."""
     _log(actor, case, action)
 
 
@@ -966,7 +987,7 @@ def notifications_send_due(*, batch: int = 50) -> int:
                         actor=Actor.system("mail"),
                         activity=activities.NOTIFY,
                         action=Action.SHARE,
-                        subjects=_subjects(note.case),
+                        subjects=case_subjects(note.case),
                         object_type="e-mail",
                         object_id=note.case.reference,
                     )
@@ -1044,7 +1065,7 @@ def _anonymise(case: Case, now: dt.datetime) -> None:
         actor=RETENTION_ACTOR,
         activity=RETENTION_ACTIVITY,
         action=Action.DELETE,
-        subjects=_subjects(case),
+        subjects=case_subjects(case),
         object_type="zaak",
         object_id=case.reference,
     )

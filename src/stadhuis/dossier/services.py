@@ -519,9 +519,9 @@ def access_request_post_problem(case) -> StadhuisError | None:
 
 
 def _letter_subject(case) -> str:
-    """Whom the processing of this request is logged for: the pseudonym of the e-mail
-    address in it, as cases logs requests made without DigiD ("" without one)."""
-    return cases.contact_pseudonym(case.contact_email) if case.contact_email else ""
+    """Whom the processing of this request is logged for, as cases logs it: the
+    pseudonym of the e-mail address in it or, without one, of its postal address."""
+    return next(iter(cases.case_subjects(case)), "")
 
 
 def _check_post_problem(actor: Actor, case) -> None:
