@@ -105,13 +105,22 @@ def set_phase(process, current: str) -> None:
 
 
 def edit_process(admin, process, **changes):
-    """``services.process_edit`` of what ``changes`` names, the rest as stored (the
-    revision the editor saw, the texts) and no phase that has not begun."""
+    """``services.process_edit`` of what ``changes`` names, the rest as stored: the
+    revision the editor saw, the texts, and the phases that have not begun."""
+    from stadhuis.participation.models import Phase
+
+    now = timezone.now()
     sent = {
         "expected_revision": process.revision,
         "title": process.title,
         "question": process.question,
-        "phases": [],
+        "description": process.description,
+        "criteria": process.criteria,
+        "phases": [
+            services.PhaseSpec(p.kind, p.starts_at, p.ends_at)
+            for p in Phase.objects.filter(process=process, starts_at__gt=now)
+        ],
+        "now": now,
     }
     return services.process_edit(actor=admin, process=process, **{**sent, **changes})
 

@@ -38,7 +38,11 @@ def _sent(html: str) -> dict:
             continue
         if 'type="checkbox"' in tag:
             if " checked" in tag:
-                data[name.group(1)] = "on"
+                value = re.search(r'value="([^"]*)"', tag)
+                if value is None:  # a yes/no box
+                    data[name.group(1)] = "on"
+                else:  # one of several (the neighbourhoods): a list of the values
+                    data.setdefault(name.group(1), []).append(value.group(1))
             continue
         value = re.search(r'value="([^"]*)"', tag)
         data[name.group(1)] = value.group(1) if value else ""
@@ -284,3 +288,353 @@ def test_a_broken_hidden_field_is_said_plainly(editor, make_process):
     html = response.content.decode()
     summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group(0)
     assert "Het formulier kwam niet goed aan. Laad de pagina opnieuw" in summary
+
+
+# --- The ballot -------------------------------------------------------------------------
+
+
+def test_the_ballot_can_change_until_voting_begins(editor, make_process, admin):
+    process = make_process("budget", phase="review", ballot_type="approval", ballot_max=3)
+    data = _form(editor, process)
+    assert (data["ballot_type"], data["ballot_max"]) == ("approval", "3")
+    data.update(ballot_type="cumulative", ballot_points="10", ballot_min="0", ballot_max="0")
+    assert editor.post(_edit_url(process), data).status_code == 302
+    process.refresh_from_db()
+    assert (process.ballot_type, process.ballot_points, process.ballot_max) == (
+        "cumulative",
+        10,
+        0,
+    )
+
+    set_phase(process, "voting")
+    page = editor.get(_edit_url(process)).content.decode()
+    assert 'name="ballot_type"' not in page and 'name="ballot_points"' not in page
+    assert "<dd>Punten verdelen</dd>" in page and "<dd>10</dd>" in page  # shown, read only
+    with pytest.raises(InvalidInput, match="het stembiljet") as refused:
+        edit_process(admin, process, ballot_type="approval")
+    assert refused.value.details["field"] == "ballot_type"
+    with pytest.raises(InvalidInput, match="Het stemmen is begonnen"):
+        edit_process(admin, process, ballot_points=5)
+    process.refresh_from_db()
+    assert (process.ballot_type, process.ballot_points) == ("cumulative", 10)
+    edit_process(admin, process, ballot_type="cumulative", ballot_points=10)  # no change
+
+
+def test_a_vote_imported_before_the_voting_phase_locks_the_ballot(admin, make_process):
+    """Ballots are there (a Pabulib import): residents' votes hold the rules they had."""
+    process = make_process("budget", phase="review")
+    text = (
+        "META\nkey;value\nbudget;100000\nvote_type;approval\n"
+        "PROJECTS\nproject_id;cost\np1;1000\nVOTES\nvoter_id;vote\n1;p1\n"
+    )
+    services.budget_import_pabulib(actor=admin, process=process, text=text)
+    process.refresh_from_db()
+    with pytest.raises(InvalidInput, match="Het stemmen is begonnen"):
+        edit_process(admin, process, ballot_max=2)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"ballot_type": "cumulative", "ballot_points": "0"}, "ballot_points", "punten"),
+        ({"ballot_min": "4", "ballot_max": "2"}, "ballot_min", "groter dan het maximum"),
+        ({"ballot_type": ""}, None, "soort stembiljet"),
+        ({"ballot_max": "veel"}, "ballot_max", None),
+    ],
+)
+def test_a_bad_ballot_is_a_400_at_its_field(editor, make_process, change, field, message):
+    process = make_process("budget", phase="review", title="Zo blijft het")
+    data = _form(editor, process)
+    data.update(title="Een nieuwe titel", **change)
+    response = editor.post(_edit_url(process), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    if field is not None:
+        assert f'id="id_{field}_error"' in html
+    if message is not None:
+        assert message in html
+    process.refresh_from_db()
+    assert (process.title, process.ballot_type) == ("Zo blijft het", "approval")
+
+
+# --- Caps per neighbourhood --------------------------------------------------------------
+
+
+def test_caps_are_added_changed_and_removed_until_voting_begins(editor, make_process, admin):
+    from stadhuis.participation import tally
+
+    process = make_process("budget", phase="review", budget=100_000)
+    data = _form(editor, process)
+    assert data["cap_centrum"] == "" and data["cap_oost"] == ""
+    data.update(cap_centrum="60000", cap_oost="50000")
+    assert editor.post(_edit_url(process), data).status_code == 302
+    assert _caps(process) == {"centrum": 60_000, "oost": 50_000}  # together above: allowed
+    data = _form(editor, process)
+    assert data["cap_centrum"] == "60000"
+    data.update(cap_centrum="40000", cap_oost="")
+    assert editor.post(_edit_url(process), data).status_code == 302
+    assert _caps(process) == {"centrum": 40_000}
+    meta = tally.election_for(process).meta  # the count reads them
+    assert (meta["neighborhoods"], meta["budget_per_neighborhood"]) == ("centrum", "40000")
+
+    set_phase(process, "voting")
+    process.refresh_from_db()
+    page = editor.get(_edit_url(process)).content.decode()
+    assert 'name="cap_centrum"' not in page
+    assert "Centrum: € 40.000" in page  # shown, read only
+    with pytest.raises(InvalidInput, match="maximumbedragen per buurt") as refused:
+        edit_process(admin, process, caps={})
+    assert refused.value.details["field"] == "caps"
+    assert _caps(process) == {"centrum": 40_000}
+    edit_process(admin, process, caps={"centrum": 40_000})  # the same caps: no change
+
+
+def _caps(process) -> dict:
+    from stadhuis.participation.models import NeighbourhoodCap
+
+    return dict(
+        NeighbourhoodCap.objects.filter(process=process).values_list(
+            "neighbourhood__code", "amount"
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"cap_centrum": "150000"}, "cap_centrum", "hoger dan het hele budget (€ 100.000)"),
+        ({"cap_oost": "0"}, "cap_oost", "meer dan 0 euro"),
+        ({"cap_oost": "-5"}, "cap_oost", None),
+        ({"cap_centrum": "veel"}, "cap_centrum", "hele euro"),
+        # the stored cap of 80,000 no longer fits a lower budget
+        ({"budget": "50000"}, "cap_centrum", "hoger dan het hele budget (€ 50.000)"),
+    ],
+)
+def test_a_cap_that_does_not_fit_is_a_400_at_its_field(
+    editor, make_process, change, field, message
+):
+    process = make_process("budget", phase="review", caps={"centrum": 80_000})
+    data = _form(editor, process)
+    data.update(change)
+    response = editor.post(_edit_url(process), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'id="id_{field}_error"' in html
+    assert f'href="#id_{field}"' in html  # the error summary links to the field
+    if message is not None:
+        assert message in html
+    process.refresh_from_db()
+    assert process.budget == 100_000 and _caps(process) == {"centrum": 80_000}
+
+
+def test_the_caps_are_checked_as_when_a_process_is_made(admin, make_process):
+    """One check for both: making a process with a cap above its budget is refused too."""
+    with pytest.raises(InvalidInput, match="hoger dan het hele budget"):
+        make_process("budget", budget=10_000, caps={"centrum": 20_000})
+    with pytest.raises(InvalidInput, match="alleen bij een burgerbegroting"):
+        make_process("crowdsourcing", caps={"centrum": 20_000})
+    east = make_process(
+        "budget", phase="information", scope="neighbourhoods", neighbourhood_codes=["oost"]
+    )
+    with pytest.raises(InvalidInput, match="Centrum hoort niet bij het gebied") as refused:
+        edit_process(admin, east, caps={"centrum": 10_000})
+    assert refused.value.details["field"] == "cap_centrum"
+    with pytest.raises(InvalidInput, match="bestaat niet"):
+        edit_process(admin, east, caps={"nergens": 10_000})
+    # a cap of a neighbourhood the area loses goes out with it
+    edit_process(admin, east, caps={"oost": 10_000})
+    east.refresh_from_db()
+    with pytest.raises(InvalidInput, match="Oost hoort niet bij het gebied"):
+        edit_process(admin, east, neighbourhood_codes=["centrum"])
+
+
+# --- Who may take part ---------------------------------------------------------------------
+
+
+def test_who_may_take_part_changes_until_residents_take_part(
+    editor, make_process, admin, make_resident
+):
+    from stadhuis.participation import eligibility
+
+    process = make_process("budget", phase="information")
+    page = editor.get(_edit_url(process)).content.decode()
+    assert "Dit kunt u veranderen tot inwoners gaan meedoen" in page
+    data = _sent(page)
+    data.update(scope="neighbourhoods", neighbourhoods=["oost"], min_age="16")
+    data.pop("must_live_in_area", None)  # unticked
+    assert editor.post(_edit_url(process), data).status_code == 302
+    process.refresh_from_db()
+    assert (process.scope, process.min_age, process.must_live_in_area) == (
+        "neighbourhoods",
+        16,
+        False,
+    )
+    assert [n.code for n in process.neighbourhoods.all()] == ["oost"]
+    young = make_resident("111222333", born=timezone.localdate() - dt.timedelta(days=15 * 366))
+    resident = eligibility.resident_for(young.subject)
+    assert "minstens 16 jaar" in eligibility.check(process, resident).reason
+
+    set_phase(process, "ideas")
+    page = editor.get(_edit_url(process)).content.decode()
+    assert 'name="min_age"' not in page and 'name="scope"' not in page
+    assert "Inwoners kunnen al meedoen. Daarom kunt u niet meer veranderen wie mag" in page
+    assert "<dd>16 jaar</dd>" in page and "<dd>Oost</dd>" in page
+    data = _sent(page)
+    data.update(title="Nieuwe titel", min_age="12")  # not a field: ignored
+    assert editor.post(_edit_url(process), data).status_code == 302
+    process.refresh_from_db()
+    assert (process.title, process.min_age) == ("Nieuwe titel", 16)
+    for change in ({"min_age": 12}, {"scope": "city"}, {"neighbourhood_codes": ["centrum"]}):
+        with pytest.raises(InvalidInput, match="niet eerlijk") as refused:
+            edit_process(admin, process, **change)
+        assert refused.value.details["field"] in {"min_age", "scope", "neighbourhoods"}
+        process.refresh_from_db()
+    assert (process.scope, process.min_age) == ("neighbourhoods", 16)
+    edit_process(admin, process, min_age=16, neighbourhood_codes=["oost"])  # no change
+
+
+def test_residents_who_already_took_part_lock_who_may(admin, make_process, me):
+    """The ideas phase was moved to later after an idea came in: the idea is there."""
+    process = make_process(phase="ideas")
+    services.idea_submit(actor=me, process=process, title="Bomen", body="Meer bomen")
+    set_phase(process, "information")
+    assert not Phase.objects.filter(
+        process=process, kind__in=services.RESIDENT_PHASES, starts_at__lte=timezone.now()
+    ).exists()
+    with pytest.raises(InvalidInput, match="niet eerlijk"):
+        edit_process(admin, process, min_age=18)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"scope": "neighbourhoods"}, "neighbourhoods", "Kies de buurten"),
+        ({"scope": "overal"}, "scope", None),
+        ({"neighbourhoods": ["nergens"]}, "neighbourhoods", None),
+        ({"min_age": "130"}, "min_age", None),
+        ({"min_age": "-1"}, "min_age", None),
+    ],
+)
+def test_a_bad_area_or_age_is_a_400_at_its_field(editor, make_process, change, field, message):
+    process = make_process(phase="information", title="Zo blijft het")
+    data = _form(editor, process)
+    data.update(title="Een nieuwe titel", **change)
+    response = editor.post(_edit_url(process), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'id="id_{field}_error"' in html
+    if message is not None:
+        assert message in html
+    process.refresh_from_db()
+    assert (process.title, process.scope, process.min_age) == ("Zo blijft het", "city", 0)
+
+
+def test_the_service_checks_the_age_and_area_itself(admin, make_process):
+    process = make_process(phase="information")
+    with pytest.raises(InvalidInput, match="tussen 0 en 120 jaar"):
+        edit_process(admin, process, min_age=130)
+    with pytest.raises(InvalidInput, match="Kies de buurten"):
+        edit_process(admin, process, scope="districts", neighbourhood_codes=[])
+    process.refresh_from_db()
+    assert (process.scope, process.min_age) == ("city", 0)
+
+
+# --- The page ------------------------------------------------------------------------------
+
+
+def test_each_group_of_fields_is_a_fieldset_with_a_legend(editor, make_process):
+    process = make_process("budget", phase="information")
+    html = editor.get(_edit_url(process)).content.decode()
+    form = html.split('<form class="form"', 1)[1]
+    legends = re.findall(r"<fieldset[^>]*>\s*<legend><h2>([^<]+)</h2></legend>", form)
+    assert legends == [
+        "Teksten",
+        "Wie mag meedoen",
+        "Budget, stembiljet en tellen",
+        "Maximum per buurt",
+        "Fases",
+    ]
+    # each hint is read with its group
+    for hint in ("wie-hint", "stemmen-hint", "plafonds-hint", "fases-hint"):
+        assert f'aria-describedby="{hint}"' in form and f'id="{hint}"' in form
+    assert '<label class="form-label" for="id_cap_centrum">Centrum</label>' in form
+    assert "<script" not in form
+
+
+def test_the_second_editor_keeps_the_new_fields_they_typed(client, staff_client, make_process):
+    """The 409 path with the new fields: what the second typed stays in the form, what the
+    first stored is shown above it, and sent again it saves."""
+    process = make_process("budget", phase="information")
+    staff_client("administrator", username="eerste")
+    first = _form(client, process)
+    second = dict(first)
+    first.update(cap_centrum="30000", ballot_max="4")
+    assert client.post(_edit_url(process), first).status_code == 302
+    second.update(min_age="16", cap_oost="20000")
+    response = client.post(_edit_url(process), second)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Centrum: € 30.000" in html  # stored now, in the card above the form
+    form = html.split('<form class="form"', 1)[1]
+    again = _sent(form)
+    assert (again["min_age"], again["cap_oost"], again["cap_centrum"]) == ("16", "20000", "")
+    process.refresh_from_db()
+    assert (process.min_age, process.ballot_max) == (0, 4)
+    again["cap_centrum"] = "30000"  # the editor keeps the first one's cap
+    assert client.post(_edit_url(process), again).status_code == 302
+    process.refresh_from_db()
+    assert (process.min_age, process.ballot_max) == (16, 0)  # the second's form said 0
+    assert _caps(process) == {"centrum": 30_000, "oost": 20_000}
+
+
+# --- phase_move ----------------------------------------------------------------------------
+
+
+def test_phase_move_refuses_phases_that_overlap(admin, make_process):
+    """The same check as making and changing a process: one phase at a time."""
+    process = make_process(phase="ideas")
+    review = Phase.objects.get(process=process, kind="review")
+    voting = Phase.objects.get(process=process, kind="voting")
+    with pytest.raises(InvalidInput, match="lopen door elkaar"):
+        services.phase_move(
+            actor=admin,
+            process=process,
+            kind="voting",
+            starts_at=review.ends_at - dt.timedelta(days=1),
+            ends_at=voting.ends_at,
+        )
+    assert Phase.objects.get(pk=voting.pk).starts_at == voting.starts_at
+    assert Process.objects.get(pk=process.pk).revision == process.revision
+    # Moved next to it, it is fine.
+    moved = services.phase_move(
+        actor=admin,
+        process=process,
+        kind="voting",
+        starts_at=review.ends_at,
+        ends_at=voting.ends_at,
+    )
+    assert moved.starts_at == review.ends_at
+
+
+def test_phase_move_is_not_stopped_by_an_old_overlap_of_other_phases(admin, make_process):
+    """Two phases that overlapped from before the rule do not block moving a third."""
+    process = make_process(phase="ideas")
+    information = Phase.objects.get(process=process, kind="information")
+    ideas = Phase.objects.get(process=process, kind="ideas")
+    Phase.objects.filter(pk=information.pk).update(ends_at=ideas.starts_at + dt.timedelta(hours=5))
+    implementation = Phase.objects.get(process=process, kind="implementation")
+    services.phase_move(
+        actor=admin,
+        process=process,
+        kind="implementation",
+        starts_at=implementation.starts_at,
+        ends_at=implementation.ends_at + dt.timedelta(days=30),
+    )
+    with pytest.raises(InvalidInput, match="lopen door elkaar"):  # but touching it does
+        services.phase_move(
+            actor=admin,
+            process=process,
+            kind="ideas",
+            starts_at=ideas.starts_at,
+            ends_at=ideas.ends_at - dt.timedelta(hours=1),
+        )

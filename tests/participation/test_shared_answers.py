@@ -93,8 +93,8 @@ def _hide(me, idea, process, handler):
             lambda me, idea, process, admin, **_: services.phase_move(
                 actor=admin,
                 process=process,
-                kind=PhaseKind.IDEAS,
-                starts_at=timezone.now() - dt.timedelta(days=3),
+                kind=PhaseKind.IMPLEMENTATION,  # the last: a later end overlaps nothing
+                starts_at=process.phases.get(kind=PhaseKind.IMPLEMENTATION).starts_at,
                 ends_at=dt.datetime(2031, 5, 17, 12, tzinfo=dt.UTC),
             ),
             "17 mei 2031",

@@ -253,8 +253,9 @@ def test_the_process_page_renders_its_forms_through_the_shared_field_include(
 ):
     process, projects = budget
     url = reverse("participation:staff_process", kwargs={"process_id": process.public_id})
-    # 3 of them: the session saved on first use; 1: is this an administrator
-    with django_assert_max_num_queries(17):
+    # 3 of them: the session saved on first use; 1: is this an administrator; 1: the
+    # process's history (its staff members joined)
+    with django_assert_max_num_queries(18):
         html = staff.get(url).content.decode()
     assert not [i for i, n in Counter(_ids(html)).items() if n > 1]
     for project in projects:  # the note was missing from the hand-written form

@@ -639,56 +639,141 @@ class ProcessForm(PhaseFieldsMixin, Form):
 
 
 class ProcessEditForm(PhaseFieldsMixin, Form):
-    """Change a process (staff): its texts, the phases that have not begun, and before
-    voting its budget and counting settings. ``revision`` is what the editor saw."""
+    """Change a process (staff): its texts, the phases that have not begun, before voting
+    its budget, ballot, caps per neighbourhood and counting settings, and before residents
+    take part who may (area, age). ``revision`` is what the editor saw.
+
+    ``counting`` and ``eligibility`` say whether those groups can still change: a group
+    that cannot has no fields (the page shows it without them, with the reason)."""
+
+    VOTING_FIELDS = (
+        "budget",
+        "ballot_type",
+        "ballot_min",
+        "ballot_max",
+        "ballot_points",
+        "counting_rule",
+        "leftover_partial",
+    )
+    ELIGIBILITY_FIELDS = ("scope", "neighbourhoods", "min_age", "must_live_in_area")
+    TEXT_FIELDS = ("title", "question", "description", "criteria")
 
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31)
     title = ProcessForm.base_fields["title"]
     question = ProcessForm.base_fields["question"]
     description = ProcessForm.base_fields["description"]
     criteria = ProcessForm.base_fields["criteria"]
+    scope = ProcessForm.base_fields["scope"]
+    neighbourhoods = ProcessForm.base_fields["neighbourhoods"]
+    min_age = ProcessForm.base_fields["min_age"]
+    must_live_in_area = ProcessForm.base_fields["must_live_in_area"]
     budget = ProcessForm.base_fields["budget"]
+    ballot_type = ProcessForm.base_fields["ballot_type"]
+    ballot_min = ProcessForm.base_fields["ballot_min"]
+    ballot_max = ProcessForm.base_fields["ballot_max"]
+    ballot_points = ProcessForm.base_fields["ballot_points"]
     counting_rule = ProcessForm.base_fields["counting_rule"]
     leftover_partial = ProcessForm.base_fields["leftover_partial"]
 
-    def __init__(self, *args, process, phases, counting: bool, rules=None, now=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        process,
+        phases,
+        counting: bool,
+        eligibility: bool = True,
+        neighbourhoods=(),
+        caps=None,
+        rules=None,
+        now=None,
+        **kwargs,
+    ):
         now = now or timezone.now()
         stored = {p.kind: p for p in phases}
-        initial = {
-            "revision": process.revision,
-            "title": process.title,
-            "question": process.question,
-            "description": process.description,
-            "criteria": process.criteria,
-            "budget": process.budget,
-            "counting_rule": process.counting_rule,
-            "leftover_partial": process.leftover_partial,
-        }
+        caps = caps or {}
+        initial = {"revision": process.revision}
+        for name in (*self.TEXT_FIELDS, *self.VOTING_FIELDS, *self.ELIGIBILITY_FIELDS):
+            if name != "neighbourhoods":
+                initial[name] = getattr(process, name)
+        initial["neighbourhoods"] = [n.code for n in process.neighbourhoods.all()]
+        for code, amount in caps.items():
+            initial[f"cap_{code}"] = amount
         for kind, phase in stored.items():
             initial[f"{kind}_start"], initial[f"{kind}_end"] = phase_days(phase)
         super().__init__(*args, initial=initial, **kwargs)
         self.begun = [p for p in phases if p.starts_at <= now]
         self.stored_phases = stored
-        begun_kinds = {p.kind for p in self.begun}
-        self.add_phase_fields(k for k in PhaseKind.values if k not in begun_kinds)
+        self.cap_codes: tuple[str, ...] = ()
         if counting:
             self.fields["counting_rule"].choices = [("", "-"), *(rules or {}).items()]
+            # one field per neighbourhood: works without a script; empty is no cap
+            self.cap_codes = tuple(n.code for n in neighbourhoods)
+            for n in neighbourhoods:
+                self.fields[f"cap_{n.code}"] = euro_field(
+                    n.name,
+                    min_value=0,
+                    required=False,
+                    widget=forms.NumberInput(attrs={"class": "form-input--short"}),
+                    error_messages={"invalid": _("Vul een bedrag in hele euro's in.")},
+                )
         else:
-            for name in ("budget", "counting_rule", "leftover_partial"):
+            for name in self.VOTING_FIELDS:
                 del self.fields[name]
+        if eligibility:
+            self.fields["neighbourhoods"].choices = [(n.code, n.name) for n in neighbourhoods]
+        else:
+            for name in self.ELIGIBILITY_FIELDS:
+                del self.fields[name]
+        begun_kinds = {p.kind for p in self.begun}
+        self.add_phase_fields(k for k in PhaseKind.values if k not in begun_kinds)
+
+    def _group(self, names) -> list:
+        return [self[name] for name in names if name in self.fields]
 
     @property
-    def phase_start_index(self) -> int | None:
-        """Where the phase fields begin among the visible fields (for their heading)."""
-        if not self.phase_kinds:
-            return None
-        first = f"{self.phase_kinds[0]}_start"
-        return [f.name for f in self.visible_fields()].index(first)
+    def text_fields(self) -> list:
+        return self._group(self.TEXT_FIELDS)
+
+    @property
+    def eligibility_fields(self) -> list:
+        return self._group(self.ELIGIBILITY_FIELDS)
+
+    @property
+    def voting_fields(self) -> list:
+        return self._group(self.VOTING_FIELDS)
+
+    @property
+    def cap_fields(self) -> list:
+        return self._group(f"cap_{code}" for code in self.cap_codes)
+
+    @property
+    def phase_fields(self) -> list:
+        return self._group(f"{kind}_{end}" for kind in self.phase_kinds for end in ("start", "end"))
 
     def counting_settings(self) -> dict:
-        """The budget and counting settings sent, or none when the form has no such fields."""
-        names = ("budget", "counting_rule", "leftover_partial")
-        return {name: self.cleaned_data[name] for name in names if name in self.fields}
+        """The budget, ballot, caps and counting settings sent, or none when the form has
+        no such fields (voting began)."""
+        if "budget" not in self.fields:
+            return {}
+        settings = {name: self.cleaned_data[name] for name in self.VOTING_FIELDS}
+        settings["caps"] = {
+            code: self.cleaned_data[f"cap_{code}"]
+            for code in self.cap_codes
+            if self.cleaned_data.get(f"cap_{code}") is not None
+        }
+        return settings
+
+    def eligibility_settings(self) -> dict:
+        """Who may take part as sent, or nothing when that can no longer change."""
+        if "scope" not in self.fields:
+            return {}
+        data = self.cleaned_data
+        return {
+            "scope": data["scope"],
+            "neighbourhood_codes": data["neighbourhoods"],
+            "min_age": data["min_age"],
+            "must_live_in_area": data["must_live_in_area"],
+        }
 
 
 class QuestionForm(Form):

@@ -121,6 +121,18 @@ class Process(models.Model):
         return self.title
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses to change or remove rows in bulk (a history is only added to). A process
+    that is removed takes its history with it: the cascade goes through the base
+    manager, not this one."""
+
+    def update(self, **kwargs):
+        raise PermissionError("this history is append-only")
+
+    def delete(self):
+        raise PermissionError("this history is append-only")
+
+
 class ProcessVersion(models.Model):
     """Goes up by one whenever what the public sees of a process changes: its fields,
     phases, ideas and their support, projects, or the published count.
@@ -139,6 +151,46 @@ class ProcessVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.process_id}: {self.number}"
+
+
+class ProcessChange(models.Model):
+    """One change of a process by staff (``services.process_edit``, ``phase_move``):
+    when, who, and per field its old and new value in short form. Append-only.
+
+    ``changes`` is a list of ``{"field": name, "old": value, "new": value}`` with
+    language-neutral values (codes, numbers, ISO moments, texts cut short), turned into
+    words when shown (``queries.process_history``), so the English site reads them in
+    English. A process holds no resident's data, so neither does its history; the staff
+    member is staff data. ``published``: the process was public when it changed (the
+    public page says "Gewijzigd op" for those changes only).
+    """
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published = models.BooleanField()
+    changes = models.JSONField()
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["process", "-at", "-id"]
+        indexes = [models.Index(fields=["process", "-at"], name="process_change_at")]
+        verbose_name = _("wijziging van een proces")
+        verbose_name_plural = _("wijzigingen van processen")
+
+    def __str__(self) -> str:
+        return f"{self.process_id} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("the history of a process is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("the history of a process is append-only")
 
 
 class PhaseKind(models.TextChoices):

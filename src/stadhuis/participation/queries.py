@@ -6,20 +6,23 @@ resident's own reads are narrowed to their pseudonym here, so a view cannot forg
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Count as DbCount
-from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from stadhuis.core import shared
 from stadhuis.participation.models import (
     AbuseReport,
     Answer,
     Ballot,
+    BallotType,
     Comment,
     Count,
     CountStatus,
@@ -33,12 +36,14 @@ from stadhuis.participation.models import (
     Phase,
     PhaseKind,
     Process,
+    ProcessChange,
     ProcessKind,
     ProcessVersion,
     Project,
     Question,
     QuestionKind,
     Response,
+    Scope,
     Signature,
     Support,
     Visibility,
@@ -59,8 +64,17 @@ def public_processes() -> QuerySet[Process]:
 
 
 def public_process(public_id) -> Process | None:
+    """A published process with its phases and neighbourhoods; ``changed_at`` is when
+    staff last changed it while it was public (None: never), for "Gewijzigd op"."""
     return (
         Process.objects.filter(is_published=True, public_id=public_id)
+        .annotate(
+            changed_at=Subquery(
+                ProcessChange.objects.filter(process=OuterRef("pk"), published=True)
+                .order_by("-at")
+                .values("at")[:1]
+            )
+        )
         .prefetch_related(_PHASES, "neighbourhoods")
         .first()
     )
@@ -108,6 +122,134 @@ def shared_key(request, public_id, what: str) -> tuple[tuple, int] | None:
 def staff_processes() -> QuerySet[Process]:
     """Every process, also unpublished ones (staff pages)."""
     return Process.objects.order_by("-created_at", "-id")
+
+
+def process_caps(process: Process) -> dict[str, int]:
+    """Neighbourhood code -> the most the budget may spend there."""
+    return dict(process.caps.values_list("neighbourhood__code", "amount"))
+
+
+# --- The history of a process (staff) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangedField:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: object
+    by: str
+    fields: list[ChangedField]
+
+
+def _field_labels() -> dict[str, str]:
+    return {
+        "title": _("Titel"),
+        "question": _("Vraag aan inwoners (B1)"),
+        "description": _("Uitleg"),
+        "criteria": _("Criteria waarop de gemeente beoordeelt"),
+        "budget": _("Budget (euro)"),
+        "ballot_type": _("Soort stembiljet"),
+        "ballot_min": _("Minimaal aantal projecten"),
+        "ballot_max": _("Maximaal aantal projecten"),
+        "ballot_points": _("Te verdelen punten"),
+        "counting_rule": _("Telregel"),
+        "leftover_partial": _("Geld dat overblijft betaalt een deel van het volgende project"),
+        "caps": _("Maximum per buurt"),
+        "scope": _("Gebied"),
+        "neighbourhoods": _("Buurten"),
+        "min_age": _("Minimumleeftijd"),
+        "must_live_in_area": _("Alleen voor bewoners van het gebied"),
+    }
+
+
+def euros(amount) -> str:
+    return "€ " + formats.number_format(amount, 0, force_grouping=True)
+
+
+def _moment(value: str, *, end: bool = False) -> str:
+    """A phase's begin or end as staff entered it: the day, and the time when it is not
+    midnight (a vote closed at 14:32). An end at midnight shows the day before (its
+    last day), as the phase pages do."""
+    moment = timezone.localtime(dt.datetime.fromisoformat(value))
+    if moment.time() == dt.time():
+        if end:
+            moment -= dt.timedelta(days=1)
+        return formats.date_format(moment, "j F Y")
+    return formats.date_format(moment, "j F Y H:i")
+
+
+def _shown(name: str, value, names: dict[str, str]) -> str:
+    """A value from the history in words (``services._field_changes`` stores it short)."""
+    from stadhuis.participation import tally
+
+    if value is None or value == "" or value == [] or value == {}:
+        return "-"
+    if name.startswith("phase:"):
+        return f"{_moment(value[0])} – {_moment(value[1], end=True)}"
+    if isinstance(value, bool):
+        return _("ja") if value else _("nee")
+    if name == "budget":
+        return euros(value)
+    if name == "ballot_type":
+        return BallotType(value).label if value in BallotType.values else value
+    if name == "scope":
+        return Scope(value).label if value in Scope.values else value
+    if name == "counting_rule":
+        return tally.rules().get(value, value)
+    if name == "neighbourhoods":
+        return ", ".join(names.get(code, code) for code in value)
+    if name == "caps":
+        return ", ".join(
+            f"{names.get(code, code)} {euros(amount)}" for code, amount in value.items()
+        )
+    return str(value)
+
+
+def process_history(process: Process) -> list[HistoryEntry]:
+    """The changes of a process, newest first, in words (two queries)."""
+    rows = list(
+        ProcessChange.objects.filter(process=process)
+        .select_related("changed_by")
+        .order_by("-at", "-id")
+    )
+    codes = set()
+    for row in rows:
+        for change in row.changes:
+            if change["field"] == "neighbourhoods":
+                codes.update(change["old"] or (), change["new"] or ())
+            elif change["field"] == "caps":
+                codes.update(change["old"] or {}, change["new"] or {})
+    names = (
+        dict(Neighbourhood.objects.filter(code__in=codes).values_list("code", "name"))
+        if codes
+        else {}
+    )
+    labels = _field_labels()
+    entries = []
+    for row in rows:
+        fields = []
+        for change in row.changes:
+            name = change["field"]
+            if name.startswith("phase:"):
+                kind = name.split(":", 1)[1]
+                label = _("Fase %(phase)s") % {
+                    "phase": PhaseKind(kind).label if kind in PhaseKind.values else kind
+                }
+            else:
+                label = labels.get(name, name)
+            fields.append(
+                ChangedField(
+                    label, _shown(name, change["old"], names), _shown(name, change["new"], names)
+                )
+            )
+        user = row.changed_by
+        entries.append(HistoryEntry(row.at, user.get_full_name() or user.username, fields))
+    return entries
 
 
 def neighbourhoods() -> list[Neighbourhood]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -54,6 +54,7 @@ from stadhuis.participation.models import (
     PhaseKind,
     PostcodeArea,
     Process,
+    ProcessChange,
     ProcessKind,
     ProcessVersion,
     Project,
@@ -196,9 +197,10 @@ def _process_texts(title: str, question: str) -> tuple[str, str]:
     return title, question
 
 
-def _check_phases(phases: Sequence[PhaseSpec], *, begun: frozenset[str] = frozenset()) -> None:
-    """``begun``: kinds of phases that began and cannot change; two of those that overlap
-    (made before this rule) do not stop an edit of anything else."""
+def _check_phases(phases: Sequence[PhaseSpec], *, fixed: frozenset[str] = frozenset()) -> None:
+    """The phases of a process follow each other. ``fixed``: kinds of phases this change
+    leaves as they are (in an edit: those that began); two of those that overlap (made
+    before this rule) do not stop a change of anything else."""
     if not phases:
         raise InvalidInput(_("Een proces heeft minstens één fase."))
     for spec in phases:
@@ -210,7 +212,7 @@ def _check_phases(phases: Sequence[PhaseSpec], *, begun: frozenset[str] = frozen
     # voting had already begun (and the budget was locked as if it had).
     ordered = sorted(phases, key=lambda spec: spec.starts_at)
     for before, after in itertools.combinations(ordered, 2):
-        if after.starts_at < before.ends_at and not {before.kind, after.kind} <= begun:
+        if after.starts_at < before.ends_at and not {before.kind, after.kind} <= fixed:
             raise InvalidInput(
                 _(
                     "De fases %(first)s en %(second)s lopen door elkaar. Laat de ene fase "
@@ -238,9 +240,13 @@ def _check_budget_rules(
         if ballot_type not in BallotType.values or budget <= 0:
             raise InvalidInput(_("Een burgerbegroting heeft een budget en een soort stembiljet."))
         if ballot_type == BallotType.CUMULATIVE and ballot_points <= 0:
-            raise InvalidInput(_("Geef aan hoeveel punten een inwoner mag verdelen."))
+            raise InvalidInput(
+                _("Geef aan hoeveel punten een inwoner mag verdelen."), field="ballot_points"
+            )
         if ballot_max and ballot_min > ballot_max:
-            raise InvalidInput(_("Het minimum aantal projecten is groter dan het maximum."))
+            raise InvalidInput(
+                _("Het minimum aantal projecten is groter dan het maximum."), field="ballot_min"
+            )
         if leftover_partial and counting_rule not in counting.PARTIAL_RULES:
             raise InvalidInput(
                 _(
@@ -254,6 +260,141 @@ def _check_budget_rules(
             _("Een deel van een project betalen kan alleen bij een burgerbegroting."),
             field="leftover_partial",
         )
+
+
+MAX_AGE = 120
+
+
+def _check_eligibility(*, scope: str, neighbourhood_codes: Sequence[str], min_age: int):
+    """Who may take part fits together: a known area (its neighbourhoods, unless the whole
+    city) and an age a person can have. Gives the area's neighbourhoods."""
+    if scope not in Scope.values:
+        raise InvalidInput(_("Kies een soort proces en een gebied."), field="scope")
+    if not 0 <= min_age <= MAX_AGE:
+        raise InvalidInput(
+            _("Een minimumleeftijd ligt tussen 0 en %(max)d jaar.") % {"max": MAX_AGE},
+            field="min_age",
+        )
+    neighbourhoods = list(Neighbourhood.objects.filter(code__in=neighbourhood_codes))
+    if len(neighbourhoods) != len(set(neighbourhood_codes)):
+        raise InvalidInput(_("Een van de buurten bestaat niet."), field="neighbourhoods")
+    if scope != Scope.CITY and not neighbourhoods:
+        raise InvalidInput(_("Kies de buurten van het gebied."), field="neighbourhoods")
+    return neighbourhoods
+
+
+def _check_caps(
+    *, kind: str, budget: int, scope: str, neighbourhoods, caps: Mapping[str, int]
+) -> dict[str, Neighbourhood]:
+    """The most money per neighbourhood fits the process: only in a citizens' budget, for a
+    neighbourhood of its area (any, city-wide), more than nothing and no more than the
+    whole budget. Together they may exceed the budget: a cap is a maximum ("no more than
+    60% in one neighbourhood"), not a share. Gives the caps' neighbourhoods by code."""
+    if not caps:
+        return {}
+    if kind != ProcessKind.BUDGET:
+        raise InvalidInput(
+            _("Een maximum per buurt kan alleen bij een burgerbegroting."), field="caps"
+        )
+    found = {n.code: n for n in Neighbourhood.objects.filter(code__in=list(caps))}
+    if len(found) != len(caps):
+        raise InvalidInput(_("Een van de buurten bestaat niet."), field="caps")
+    area = {n.code for n in neighbourhoods}
+    for code in sorted(caps):
+        name, amount = found[code].name, caps[code]
+        if scope != Scope.CITY and code not in area:
+            raise InvalidInput(
+                _(
+                    "%(name)s hoort niet bij het gebied van dit proces. Een maximum kan "
+                    "alleen voor een buurt in het gebied."
+                )
+                % {"name": name},
+                field=f"cap_{code}",
+            )
+        if amount <= 0:
+            raise InvalidInput(
+                _(
+                    "Het maximum voor %(name)s moet meer dan 0 euro zijn. Wilt u geen "
+                    "maximum? Laat het dan leeg."
+                )
+                % {"name": name},
+                field=f"cap_{code}",
+            )
+        if amount > budget:
+            raise InvalidInput(
+                _(
+                    "Het maximum voor %(name)s (€ %(cap)s) is hoger dan het hele budget "
+                    "(€ %(budget)s). Maak het maximum lager of het budget hoger."
+                )
+                % {"name": name, "cap": _euros(amount), "budget": _euros(budget)},
+                field=f"cap_{code}",
+            )
+    return found
+
+
+# --- The history of a process ----------------------------------------------------------
+
+SHORT_TEXT = 100  # a changed text is kept this long in the history
+
+
+def _short(value):
+    if isinstance(value, str) and len(value) > SHORT_TEXT:
+        return value[: SHORT_TEXT - 1] + "…"
+    return value
+
+
+def _moments(starts_at: dt.datetime, ends_at: dt.datetime) -> list[str]:
+    return [starts_at.astimezone(dt.UTC).isoformat(), ends_at.astimezone(dt.UTC).isoformat()]
+
+
+def _field_changes(before: Mapping[str, object], after: Mapping[str, object]) -> list[dict]:
+    """``{"field", "old", "new"}`` for every field whose value differs, in short form."""
+    return [
+        {"field": name, "old": _short(before[name]), "new": _short(value)}
+        for name, value in after.items()
+        if value != before[name]
+    ]
+
+
+def _phase_changes(before: Mapping[str, tuple], after: Mapping[str, tuple]) -> list[dict]:
+    """Phases (kind -> (starts_at, ends_at)) that were added, moved or removed."""
+    changes = []
+    for kind in PhaseKind.values:
+        old, new = before.get(kind), after.get(kind)
+        if old != new:
+            changes.append(
+                {
+                    "field": f"phase:{kind}",
+                    "old": _moments(*old) if old else None,
+                    "new": _moments(*new) if new else None,
+                }
+            )
+    return changes
+
+
+def _record_change(actor: Actor, process: Process, changes: list[dict], at=None) -> None:
+    """Append a change to the process's history, in the caller's transaction (nothing
+    when nothing changed)."""
+    if not changes:
+        return
+    ProcessChange.objects.create(
+        process=process,
+        at=at or timezone.now(),
+        changed_by_id=actor.user_id,
+        published=process.is_published,
+        changes=changes,
+    )
+
+
+def _stored_caps(process: Process) -> dict[str, int]:
+    return dict(
+        NeighbourhoodCap.objects.filter(process=process).values_list(
+            "neighbourhood__code", "amount"
+        )
+    )
+
+
+# --- Processes (staff) -------------------------------------------------------------------
 
 
 def process_create(
@@ -283,10 +424,11 @@ def process_create(
 
     ``leftover_partial``: the money the greedy count leaves pays part of the best-placed
     project that did not fit (Amsterdam's rule); only with a greedy counting rule.
+    ``caps``: neighbourhood code -> the most the budget may spend there.
     """
     require_role(actor, Role.ADMINISTRATOR)
-    if kind not in ProcessKind.values or scope not in Scope.values:
-        raise InvalidInput(_("Kies een soort proces en een gebied."))
+    if kind not in ProcessKind.values:
+        raise InvalidInput(_("Kies een soort proces en een gebied."), field="kind")
     title, question = _process_texts(title, question)
     _check_phases(phases)
     _check_budget_rules(
@@ -299,11 +441,13 @@ def process_create(
         counting_rule=counting_rule,
         leftover_partial=leftover_partial,
     )
-    neighbourhoods = list(Neighbourhood.objects.filter(code__in=neighbourhood_codes))
-    if len(neighbourhoods) != len(set(neighbourhood_codes)):
-        raise InvalidInput(_("Een van de buurten bestaat niet."))
-    if scope != Scope.CITY and not neighbourhoods:
-        raise InvalidInput(_("Kies de buurten van het gebied."))
+    neighbourhoods = _check_eligibility(
+        scope=scope, neighbourhood_codes=neighbourhood_codes, min_age=min_age
+    )
+    caps = dict(caps or {})
+    cap_areas = _check_caps(
+        kind=kind, budget=budget, scope=scope, neighbourhoods=neighbourhoods, caps=caps
+    )
     with transaction.atomic():
         process = Process.objects.create(
             kind=kind,
@@ -328,32 +472,41 @@ def process_create(
             Phase(process=process, kind=s.kind, starts_at=s.starts_at, ends_at=s.ends_at)
             for s in phases
         )
-        for code, amount in (caps or {}).items():
-            neighbourhood = Neighbourhood.objects.filter(code=code).first()
-            if neighbourhood is None:
-                raise InvalidInput(_("Een van de buurten bestaat niet."))
-            NeighbourhoodCap.objects.create(
-                process=process, neighbourhood=neighbourhood, amount=amount
-            )
+        NeighbourhoodCap.objects.bulk_create(
+            NeighbourhoodCap(process=process, neighbourhood=cap_areas[code], amount=amount)
+            for code, amount in caps.items()
+        )
         ProcessVersion.objects.create(process=process)
     return process
 
 
 def phase_move(*, actor: Actor, process: Process, kind: str, starts_at, ends_at) -> Phase:
-    """Change the dates of a phase (for example: close voting now)."""
+    """Change the dates of a phase (for example: close voting now). The phases must still
+    follow each other, as when a process is made or changed (``_check_phases``); the
+    move goes into the process's history."""
     require_role(actor, Role.ADMINISTRATOR)
     if ends_at <= starts_at:
         raise InvalidInput(_("Een fase eindigt na het begin."))
     with transaction.atomic():
         # the process first, as process_edit locks it (one order of locks)
         Process.objects.filter(pk=process.pk).update(revision=F("revision") + 1)
-        updated = Phase.objects.filter(process=process, kind=kind).update(
-            starts_at=starts_at, ends_at=ends_at
-        )
-        if not updated:
+        stored = {p.kind: p for p in Phase.objects.filter(process=process)}
+        phase = stored.get(kind)
+        if phase is None:
             raise NotFound(_("Dit proces heeft deze fase niet."))
+        others = [PhaseSpec(p.kind, p.starts_at, p.ends_at) for p in stored.values() if p != phase]
+        _check_phases(
+            [*others, PhaseSpec(kind, starts_at, ends_at)],
+            fixed=frozenset(spec.kind for spec in others),
+        )
+        Phase.objects.filter(pk=phase.pk).update(starts_at=starts_at, ends_at=ends_at)
+        _record_change(
+            actor,
+            process,
+            _phase_changes({kind: (phase.starts_at, phase.ends_at)}, {kind: (starts_at, ends_at)}),
+        )
         shown_changed([process.pk])
-    return Phase.objects.get(process=process, kind=kind)
+    return Phase.objects.get(pk=phase.pk)
 
 
 def voting_close(*, actor: Actor, process: Process, now: dt.datetime | None = None) -> Phase:
@@ -377,12 +530,34 @@ def voting_close(*, actor: Actor, process: Process, now: dt.datetime | None = No
 
 def voting_started(process: Process, now: dt.datetime | None = None) -> bool:
     """Whether residents may have voted: the voting phase began, or there are ballots or
-    voters on the roll (an imported vote). From then on the budget and the counting
-    settings stay as they are."""
+    voters on the roll (an imported vote). From then on the budget, the ballot, the caps
+    and the counting settings stay as they are."""
     now = now or timezone.now()
     if Phase.objects.filter(process=process, kind=PhaseKind.VOTING, starts_at__lte=now).exists():
         return True
     return process.ballots.exists() or process.roll.exists()
+
+
+# The phases in which residents act: ideas, answers to a consultation and applications
+# (ideas), supports (ideas, review), ballots (voting).
+RESIDENT_PHASES = (PhaseKind.IDEAS, PhaseKind.REVIEW, PhaseKind.VOTING)
+
+
+def participation_started(process: Process, now: dt.datetime | None = None) -> bool:
+    """Whether residents may have taken part: a phase in which they act began, or they
+    already did (an idea, an answer, an application, a ballot or a voter on the roll, as
+    after an import). From then on who may take part stays as it is (one query)."""
+    now = now or timezone.now()
+    acted = Q(
+        Exists(
+            Phase.objects.filter(
+                process=OuterRef("pk"), kind__in=RESIDENT_PHASES, starts_at__lte=now
+            )
+        )
+    )
+    for model in (Idea, Response, FundApplication, Ballot, VoterRollEntry):
+        acted |= Q(Exists(model.objects.filter(process=OuterRef("pk"))))
+    return Process.objects.filter(acted, pk=process.pk).exists()
 
 
 def _process_conflict() -> Conflict:
@@ -393,6 +568,19 @@ def _process_conflict() -> Conflict:
             "na en sla opnieuw op."
         )
     )
+
+
+# What process_edit changes only before voting, and only before residents take part.
+VOTING_SETTINGS = (
+    "budget",
+    "ballot_type",
+    "ballot_min",
+    "ballot_max",
+    "ballot_points",
+    "counting_rule",
+    "leftover_partial",
+)
+ELIGIBILITY_SETTINGS = ("scope", "min_age", "must_live_in_area")
 
 
 def process_edit(
@@ -406,19 +594,31 @@ def process_edit(
     criteria: str = "",
     phases: Sequence[PhaseSpec],
     budget: int | None = None,
+    ballot_type: str | None = None,
+    ballot_min: int | None = None,
+    ballot_max: int | None = None,
+    ballot_points: int | None = None,
     counting_rule: str | None = None,
     leftover_partial: bool | None = None,
+    caps: Mapping[str, int] | None = None,
+    scope: str | None = None,
+    neighbourhood_codes: Sequence[str] | None = None,
+    min_age: int | None = None,
+    must_live_in_area: bool | None = None,
     now: dt.datetime | None = None,
 ) -> Process:
-    """Change a process (staff): its texts, the phases that have not begun, and while
-    voting has not begun its budget and counting settings.
+    """Change a process (staff): its texts, the phases that have not begun; while voting
+    has not begun its budget, ballot, caps per neighbourhood and counting settings; and
+    while residents have not begun to take part, who may (area, age).
 
     ``phases`` are all the phases that have not begun yet as they should be (a kind
-    left out is removed); phases that began stay as they are. ``budget``,
-    ``counting_rule`` and ``leftover_partial`` as ``None`` keep what is stored; another
-    value once voting began is refused. ``expected_revision`` is the ``revision`` the
-    editor saw: if someone changed the process since, nothing is saved (``Conflict``).
-    The checks are ``process_create``'s."""
+    left out is removed); phases that began stay as they are. Any other setting as
+    ``None`` keeps what is stored; another value once it is locked is refused. ``caps``
+    is the whole set (neighbourhood code -> amount): a neighbourhood left out has no
+    cap any more. ``expected_revision`` is the ``revision`` the editor saw: if someone
+    changed the process since, nothing is saved (``Conflict``). The checks are
+    ``process_create``'s. What changed goes into the process's history (``ProcessChange``)
+    in the same transaction."""
     require_role(actor, Role.ADMINISTRATOR)
     now = now or timezone.now()
     if process.revision != expected_revision:
@@ -443,47 +643,83 @@ def process_edit(
             )
     _check_phases(
         [*(PhaseSpec(p.kind, p.starts_at, p.ends_at) for p in begun), *phases],
-        begun=frozenset(p.kind for p in begun),
+        fixed=frozenset(p.kind for p in begun),
     )
-    changes = {
+    texts = {
         "title": title,
         "question": question,
         "description": (description or "").strip(),
         "criteria": (criteria or "").strip(),
     }
-    counting_settings = {
+    before = {name: getattr(process, name) for name in (*texts, *VOTING_SETTINGS)}
+    before.update({name: getattr(process, name) for name in ELIGIBILITY_SETTINGS})
+    before["neighbourhoods"] = sorted(process.neighbourhoods.values_list("code", flat=True))
+    before["caps"] = _stored_caps(process)
+    sent = {
         "budget": budget,
+        "ballot_type": ballot_type,
+        "ballot_min": ballot_min,
+        "ballot_max": ballot_max,
+        "ballot_points": ballot_points,
         "counting_rule": counting_rule,
         "leftover_partial": leftover_partial,
+        "caps": None if caps is None else dict(caps),
+        "scope": scope,
+        "neighbourhoods": None if neighbourhood_codes is None else sorted(set(neighbourhood_codes)),
+        "min_age": min_age,
+        "must_live_in_area": must_live_in_area,
     }
     wanted = {
-        name: value
-        for name, value in counting_settings.items()
-        if value is not None and value != getattr(process, name)
+        name: value for name, value in sent.items() if value is not None and value != before[name]
     }
-    if wanted and voting_started(process, now):
+    locked = [name for name in (*VOTING_SETTINGS, "caps") if name in wanted]
+    if locked and voting_started(process, now):
         raise InvalidInput(
             _(
-                "Het stemmen is begonnen. Daarom kunt u het budget en de manier van tellen "
-                "niet meer veranderen. Inwoners stemmen met de regels die golden toen het "
-                "stemmen begon."
+                "Het stemmen is begonnen. Daarom kunt u het budget, het stembiljet, de "
+                "maximumbedragen per buurt en de manier van tellen niet meer veranderen. "
+                "Inwoners stemmen met de regels die golden toen het stemmen begon."
             ),
-            field=next(iter(wanted)),
+            field=locked[0],
         )
-    changes.update(wanted)
-    _check_budget_rules(
-        kind=process.kind,
-        budget=changes.get("budget", process.budget),
-        ballot_type=process.ballot_type,
-        ballot_min=process.ballot_min,
-        ballot_max=process.ballot_max,
-        ballot_points=process.ballot_points,
-        counting_rule=changes.get("counting_rule", process.counting_rule),
-        leftover_partial=changes.get("leftover_partial", process.leftover_partial),
-    )
+    who = [name for name in (*ELIGIBILITY_SETTINGS, "neighbourhoods") if name in wanted]
+    if who and participation_started(process, now):
+        raise InvalidInput(
+            _(
+                "Inwoners kunnen al meedoen. Daarom kunt u niet meer veranderen wie mag "
+                "meedoen (gebied en leeftijd). Dat zou niet eerlijk zijn: wie nu niet meer "
+                "mag, deed misschien al mee, en wie er nu bij komt, had minder tijd om mee "
+                "te doen."
+            ),
+            field=who[0],
+        )
+    after = {**before, **texts, **wanted}
+    _check_budget_rules(kind=process.kind, **{name: after[name] for name in VOTING_SETTINGS})
+    neighbourhoods = None
+    if {"scope", "neighbourhoods", "min_age"} & wanted.keys():
+        neighbourhoods = _check_eligibility(
+            scope=after["scope"],
+            neighbourhood_codes=after["neighbourhoods"],
+            min_age=after["min_age"],
+        )
+    cap_areas = {}
+    if {"caps", "budget", "scope", "neighbourhoods"} & wanted.keys():
+        area = (
+            neighbourhoods
+            if neighbourhoods is not None
+            else list(Neighbourhood.objects.filter(code__in=after["neighbourhoods"]))
+        )
+        cap_areas = _check_caps(
+            kind=process.kind,
+            budget=after["budget"],
+            scope=after["scope"],
+            neighbourhoods=area,
+            caps=after["caps"],
+        )
+    columns = {name: after[name] for name in (*texts, *VOTING_SETTINGS, *ELIGIBILITY_SETTINGS)}
     with transaction.atomic():
         updated = Process.objects.filter(pk=process.pk, revision=expected_revision).update(
-            revision=F("revision") + 1, **changes
+            revision=F("revision") + 1, **columns
         )
         if not updated:
             raise _process_conflict()
@@ -496,6 +732,24 @@ def process_edit(
                 kind=spec.kind,
                 defaults={"starts_at": spec.starts_at, "ends_at": spec.ends_at},
             )
+        if neighbourhoods is not None and "neighbourhoods" in wanted:
+            process.neighbourhoods.set(neighbourhoods)
+        if "caps" in wanted:
+            NeighbourhoodCap.objects.filter(process=process).delete()
+            NeighbourhoodCap.objects.bulk_create(
+                NeighbourhoodCap(process=process, neighbourhood=cap_areas[code], amount=amount)
+                for code, amount in after["caps"].items()
+            )
+        _record_change(
+            actor,
+            process,
+            _field_changes(before, after)
+            + _phase_changes(
+                {p.kind: (p.starts_at, p.ends_at) for p in stored if p.starts_at > now},
+                {spec.kind: (spec.starts_at, spec.ends_at) for spec in phases},
+            ),
+            at=now,
+        )
         shown_changed([process.pk])
     process.refresh_from_db()
     process.__dict__.pop("phase_list", None)
@@ -1650,16 +1904,35 @@ def budget_import_pabulib(*, actor: Actor, process: Process, text: str) -> Pabul
                 field="file",
             )
     partial, partial_warning = _import_leftover(process, election)
+    settings_from_file = {
+        "budget": int(budget),
+        "ballot_type": ballot_type,
+        "ballot_min": election.min_length or 0,
+        "ballot_max": election.max_length or 0,
+        "ballot_points": election.max_sum_points or 0,
+        "leftover_partial": partial,
+    }
+    # the process's own caps must still fit the file's budget
+    _check_caps(
+        kind=process.kind,
+        budget=int(budget),
+        scope=process.scope,
+        neighbourhoods=list(process.neighbourhoods.all()),
+        caps=_stored_caps(process),
+    )
     now = timezone.now()
     with transaction.atomic():
         Process.objects.filter(pk=process.pk).update(
-            revision=F("revision") + 1,
-            leftover_partial=partial,
-            budget=int(budget),
-            ballot_type=ballot_type,
-            ballot_min=election.min_length or 0,
-            ballot_max=election.max_length or 0,
-            ballot_points=election.max_sum_points or 0,
+            revision=F("revision") + 1, **settings_from_file
+        )
+        _record_change(
+            actor,
+            process,
+            _field_changes(
+                {name: getattr(process, name) for name in settings_from_file},
+                settings_from_file,
+            ),
+            at=now,
         )
         Project.objects.bulk_create(
             Project(

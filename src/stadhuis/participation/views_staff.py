@@ -236,6 +236,7 @@ def _render_process(request, found, status=200, failed: _Failed | None = None):
         "import_form": _card_form(forms.PabulibImportForm, failed, ("pabulib",), "pabulib"),
         "question_form": _card_form(forms.QuestionForm, failed, ("vraag",), "vraag"),
         "questions": queries.questions(found),
+        "history": queries.process_history(found),
     }
     context["failed_form"] = _summary(request, failed)
     return render(request, "participation/staff/process.html", context, status=status)
@@ -589,6 +590,9 @@ def _edit_form(found, data=None):
         process=found,
         phases=found.phase_list,
         counting=found.kind == ProcessKind.BUDGET and not services.voting_started(found),
+        eligibility=not services.participation_started(found),
+        neighbourhoods=queries.neighbourhoods(),
+        caps=queries.process_caps(found),
         rules=tally.rules(),
     )
 
@@ -597,9 +601,10 @@ def _edit_form(found, data=None):
 @require_http_methods(["GET", "POST"])
 @staff_required(Role.ADMINISTRATOR)
 def process_edit(request, process_id):
-    """Change a process's texts, the phases that have not begun and, before voting, its
-    budget and counting settings. The second of two editors gets a conflict (409) with
-    what they typed and what is stored now, so neither change is lost unseen."""
+    """Change a process's texts, the phases that have not begun, before voting its
+    budget, ballot, caps and counting settings, and before residents take part who may.
+    The second of two editors gets a conflict (409) with what they typed and what is
+    stored now, so neither change is lost unseen."""
     found = _found(queries.process_by_id(process_id))
     form = _edit_form(found, request.POST if request.method == "POST" else None)
     status, conflict = 200, False
@@ -618,6 +623,7 @@ def process_edit(request, process_id):
                     criteria=data["criteria"],
                     phases=form.phases(),
                     **form.counting_settings(),
+                    **form.eligibility_settings(),
                 )
             except Conflict as exc:
                 # What they typed, now against what is stored: sent again, it saves.
@@ -633,6 +639,7 @@ def process_edit(request, process_id):
                 status = exc.status
             else:
                 return _done(request, _("Het proces is gewijzigd."), to=_process_url(found))
+    names = {n.code: n.name for n in queries.neighbourhoods()}
     return render(
         request,
         "participation/staff/process_edit.html",
@@ -641,8 +648,14 @@ def process_edit(request, process_id):
             "form": form,
             "conflict": conflict,
             "phase": services.current_phase(found),
+            "is_budget": found.kind == ProcessKind.BUDGET,
             "counting_locked": found.kind == ProcessKind.BUDGET and "budget" not in form.fields,
+            "eligibility_locked": "scope" not in form.fields,
             "rule_label": tally.rules().get(found.counting_rule, found.counting_rule),
+            "stored_caps": [
+                (names.get(code, code), amount)
+                for code, amount in sorted(queries.process_caps(found).items())
+            ],
         },
         status=status,
     )
