@@ -83,3 +83,22 @@ def test_bulk_access_requests_stay_open_where_the_type_has_no_result_without_an_
     ).select_related("status")
     assert requests.exists()
     assert all(c.closed_at is None and not c.status.is_final for c in requests)
+
+
+def test_bulk_cases_use_the_published_version_while_a_new_one_is_a_draft(db):
+    """A draft is not in use: bulk cases of its type are opened under the published one."""
+    import random
+
+    from stadhuis.accounts.services import staff_actor
+    from stadhuis.cases.models import CaseType
+    from stadhuis.cases.services import case_type_new_version
+    from stadhuis.demo.services import _bulk_cases
+
+    call_command("demo", "--residents", "30", "--cases", "0", "--seed", "3", "--quiet")
+    admin = staff_actor(
+        User.objects.get(role_assignments__role=Role.ADMINISTRATOR), Role.ADMINISTRATOR
+    )
+    for case_type in CaseType.objects.all():
+        case_type_new_version(actor=admin, case_type=case_type)
+    assert _bulk_cases(100, random.Random(5)) == 100
+    assert not Case.objects.filter(case_type__published_at__isnull=True).exists()

@@ -13,9 +13,10 @@ import pytest
 
 from stadhuis.accounts.services import staff_actor
 from stadhuis.cases import queries_staff, services
-from stadhuis.cases.models import Case, CaseDocument, CaseEvent, Notification
+from stadhuis.cases.models import Case, CaseDocument, CaseEvent, CaseType, Notification
 from stadhuis.core.errors import InvalidInput
 from stadhuis.privacy.models import ProcessingLogEntry
+from tests.cases.conftest import publish_as_before_the_refusal_rule
 from tests.cases.test_api import PROBLEM, assert_problem, melding, token  # noqa: F401
 from tests.cases.test_views_staff import login
 
@@ -139,12 +140,10 @@ def test_with_its_answer_the_request_closes_and_the_answer_is_attached_once(
     assert not Notification.objects.filter(case=case, key__contains=":document:").exists()
 
 
-def test_a_type_whose_results_all_need_the_answer_cannot_be_closed_by_a_handler(
-    catalogue, me, avg, make_staff
-):
-    admin = staff_actor(make_staff("administrator", username="beheer-a"))
-    spec = {
-        "code": "inzage-kort",
+def _only_answered(code="inzage-kort") -> dict:
+    """An access-request type whose one result needs the answer."""
+    return {
+        "code": code,
         "kind": "access_request",
         "name": "Inzage kort",
         "explanation": "x",
@@ -159,8 +158,41 @@ def test_a_type_whose_results_all_need_the_answer_cannot_be_closed_by_a_handler(
         ],
         "results": [{"code": "verstrekt", "name": "Verstrekt", "resident_text": "x"}],
     }
-    services.case_type_publish(
-        actor=admin, case_type=services.case_type_create(actor=admin, spec=spec)
+
+
+def test_an_access_request_type_without_a_result_that_closes_without_answer_is_not_published(
+    catalogue, make_staff
+):
+    """Such a request could be neither refused nor closed when withdrawn."""
+    admin = staff_actor(make_staff("administrator", username="beheer-a"))
+    draft = services.case_type_create(actor=admin, spec=_only_answered())
+    with pytest.raises(InvalidInput, match="zonder antwoord, zoals 'Geweigerd'"):
+        services.case_type_publish(actor=admin, case_type=draft)
+    draft.refresh_from_db()
+    assert not draft.is_published and not draft.is_current
+    # a new version of a type in use is checked the same way before it is published
+    new = services.case_type_new_version(actor=admin, case_type=catalogue[INZAGE])
+    new.results.filter(closes_without_answer=True).delete()
+    with pytest.raises(InvalidInput, match="zonder antwoord"):
+        services.case_type_publish(actor=admin, case_type=new)
+    assert CaseType.objects.get(code=INZAGE, is_current=True).pk == catalogue[INZAGE].pk
+    # marking one of its results is enough
+    new.results.filter(code="verstrekt").update(closes_without_answer=True)
+    assert services.case_type_publish(actor=admin, case_type=new).is_current
+    # other kinds need none
+    spec = {**_only_answered("verzoek-kort"), "kind": "request"}
+    other = services.case_type_create(actor=admin, spec=spec)
+    assert services.case_type_publish(actor=admin, case_type=other).is_published
+
+
+def test_a_type_whose_results_all_need_the_answer_cannot_be_closed_by_a_handler(
+    catalogue, me, avg, make_staff
+):
+    """Publishing one is refused now (above), but versions published before that rule
+    exist; on them the state machine still refuses a handler's close."""
+    admin = staff_actor(make_staff("administrator", username="beheer-a"))
+    publish_as_before_the_refusal_rule(
+        admin, services.case_type_create(actor=admin, spec=_only_answered())
     )
     case = _request(me, code="inzage-kort")
     detail = queries_staff.case_detail(case)

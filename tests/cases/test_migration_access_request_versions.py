@@ -20,6 +20,7 @@ from stadhuis.cases import services as cases
 from stadhuis.cases.models import Case, CaseType
 from stadhuis.core.errors import InvalidInput
 from stadhuis.demo.catalogue import CASE_TYPES
+from tests.cases.conftest import publish_as_before_the_refusal_rule
 from tests.cases.test_migration_refusal_results import _old_spec, _results
 from tests.cases.test_migration_refusal_results import admin as admin  # the fixture
 
@@ -27,17 +28,24 @@ MIGRATIONS = [
     "0007_avg_inzage_refusal_results",
     "0008_access_request_refusals_every_version_in_use",
 ]
+IN_USE = "0009_case_type_in_use_is_newest_published"
 PRIVACY = "Privacy en Informatiebeveiliging"
 WITH_REFUSALS = {"verstrekt": False, "geweigerd": True, "ingetrokken": True}
 
 
 def _upgrade() -> None:
-    """Run 0007 and then 0008 on the database as it is, as an upgrade does."""
+    """Run 0007, 0008 and 0009 on the database as it is, as an upgrade does. The data is
+    made by today's services, so first ``is_current`` goes back to where the services
+    before 0009 left it (the newest version, a draft too): 0009 in reverse."""
     loader = MigrationLoader(connection)
+    in_use = import_module(f"stadhuis.cases.migrations.{IN_USE}")
+    in_use.current_is_newest_version(loader.project_state(("cases", IN_USE)).apps, None)
     for name in MIGRATIONS:
         before = loader.project_state(("cases", name), at_end=False)
         module = import_module(f"stadhuis.cases.migrations.{name}")
         module.add_refusal_results(before.apps, None)
+    before = loader.project_state(("cases", IN_USE), at_end=False)
+    in_use.in_use_is_newest_published(before.apps, None)
 
 
 def _new_version(admin, code: str) -> CaseType:
@@ -62,18 +70,14 @@ def _refuse(actor, case) -> Case:
 def old_installation(admin, me):
     """What an installation from before the refusal results holds."""
     # avg-inzage: v1 published, its request closed long ago; v2 published with an open one
-    cases.case_type_publish(
-        actor=admin, case_type=cases.case_type_create(actor=admin, spec=_old_spec())
-    )
+    publish_as_before_the_refusal_rule(admin, cases.case_type_create(actor=admin, spec=_old_spec()))
     closed = cases.case_submit(actor=me, case_type_code="avg-inzage", description="Oud")
     cases.case_withdraw(actor=me, case=closed, expected_version=closed.version)
-    cases.case_type_publish(actor=admin, case_type=_new_version(admin, "avg-inzage"))
+    publish_as_before_the_refusal_rule(admin, _new_version(admin, "avg-inzage"))
     open_v2 = cases.case_submit(actor=me, case_type_code="avg-inzage", description="Inzage")
     # a municipality that renamed the code: v1 published with an open request, v2 a draft
     renamed = {**_old_spec(), "code": "inzage-gemeente", "name": "Inzage bij de gemeente"}
-    cases.case_type_publish(
-        actor=admin, case_type=cases.case_type_create(actor=admin, spec=renamed)
-    )
+    publish_as_before_the_refusal_rule(admin, cases.case_type_create(actor=admin, spec=renamed))
     open_renamed = cases.case_submit(
         actor=me, case_type_code="inzage-gemeente", description="Wat weet u van mij?"
     )
@@ -147,8 +151,8 @@ def test_a_published_version_with_a_newer_draft_is_completed_with_the_draft(admi
     """No request uses the published version yet; it is still the one in use until the
     draft is published, so it gets them as well as the draft."""
     spec = {**_old_spec(), "code": "inzage-balie"}
-    published = cases.case_type_publish(
-        actor=admin, case_type=cases.case_type_create(actor=admin, spec=spec)
+    published = publish_as_before_the_refusal_rule(
+        admin, cases.case_type_create(actor=admin, spec=spec)
     )
     draft = _new_version(admin, "inzage-balie")
     _upgrade()

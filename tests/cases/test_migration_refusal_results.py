@@ -14,8 +14,21 @@ from stadhuis.cases.models import CaseType
 from stadhuis.demo import register
 from stadhuis.demo.catalogue import CASE_TYPES
 from stadhuis.privacy.services import activity_register
+from tests.cases.conftest import publish_as_before_the_refusal_rule
 
 migration = importlib.import_module("stadhuis.cases.migrations.0007_avg_inzage_refusal_results")
+in_use = importlib.import_module(
+    "stadhuis.cases.migrations.0009_case_type_in_use_is_newest_published"
+)
+
+
+def as_before_0009(run) -> None:
+    """Run a migration from before 0009 as an upgrade does: on ``is_current`` as the
+    services left it then (on the newest version, a draft too), then 0009 moves it back
+    to the version in use."""
+    in_use.current_is_newest_version(apps, None)
+    run(apps, None)
+    in_use.in_use_is_newest_published(apps, None)
 
 
 def _old_spec() -> dict:
@@ -39,12 +52,12 @@ def _results(case_type) -> dict[str, bool]:
 
 
 def test_a_published_type_with_only_verstrekt_gets_a_new_version_with_refusals(admin, me):
-    old = cases.case_type_publish(
-        actor=admin, case_type=cases.case_type_create(actor=admin, spec=_old_spec())
+    old = publish_as_before_the_refusal_rule(
+        admin, cases.case_type_create(actor=admin, spec=_old_spec())
     )
     request = cases.case_submit(actor=me, case_type_code="avg-inzage", description="Inzage")
 
-    migration.add_refusal_results(apps, None)
+    as_before_0009(migration.add_refusal_results)
 
     old.refresh_from_db()
     new = CaseType.objects.get(code="avg-inzage", is_current=True)
@@ -83,8 +96,8 @@ def test_a_draft_is_completed_in_place_and_a_second_run_does_nothing(admin):
         {"code": "geweigerd", "name": "Geweigerd", "resident_text": "Nee."},  # not marked
     ]
     draft = cases.case_type_create(actor=admin, spec=spec)
-    migration.add_refusal_results(apps, None)
-    migration.add_refusal_results(apps, None)
+    as_before_0009(migration.add_refusal_results)
+    as_before_0009(migration.add_refusal_results)
     assert list(CaseType.objects.filter(code="avg-inzage").values_list("pk", flat=True)) == [
         draft.pk
     ]

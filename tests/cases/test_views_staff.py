@@ -539,17 +539,28 @@ def test_admin_actions_new_version_then_publish(catalogue, admin_client):
         changelist, {"action": "new_version", "_selected_action": [old.pk]}
     )
     assert response.status_code == 302
-    new = CaseType.objects.get(code="klacht", is_current=True)
-    assert new.version == 2 and not new.is_published
+    new = CaseType.objects.get(code="klacht", published_at__isnull=True)
+    assert new.version == 2 and not new.is_current
     assert new.statuses.count() == old.statuses.count()
-    # The draft is editable in place.
+    # The list tells the draft from the version in use; the draft is editable in place.
+    rows = admin_client.get(changelist, {"q": "klacht"}).content.decode()
+    assert re.search(r"<td[^>]*>2</td><td[^>]*>concept</td>", rows)
+    assert re.search(r"<td[^>]*>1</td><td[^>]*>in gebruik</td>", rows)
     html = admin_client.get(reverse("admin:cases_casetype_change", args=[new.pk])).content.decode()
     assert 'name="name"' in html
+    # A second draft is refused with a message that names the first.
+    refused = admin_client.post(
+        changelist, {"action": "new_version", "_selected_action": [old.pk]}, follow=True
+    )
+    assert "Er is al een conceptversie van dit zaaktype (versie 2)" in refused.content.decode()
+    assert CaseType.objects.filter(code="klacht").count() == 2
     admin_client.post(changelist, {"action": "publish", "_selected_action": [new.pk]})
     new.refresh_from_db()
-    assert new.is_published
+    assert new.is_published and new.is_current
     old.refresh_from_db()
     assert old.is_published and not old.is_current
+    rows = admin_client.get(changelist, {"q": "klacht"}).content.decode()
+    assert re.search(r"<td[^>]*>1</td><td[^>]*>vervangen</td>", rows)
 
 
 def test_admin_publish_action_publishes_a_complete_draft(catalogue, admin_client):

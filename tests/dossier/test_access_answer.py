@@ -42,9 +42,16 @@ def _send(officer, case, **extra):
     return services.access_request_answer(actor=officer, reference=case.reference, **extra)
 
 
+# An access-request type is published only with a result that closes it without the
+# answer (cases.services.case_type_publish), as the refusal here does.
 ANSWER_RESULTS = [
     {"code": "verstrekt", "name": "Verstrekt", "resident_text": "Gekregen."},
-    {"code": "afgewezen", "name": "Afgewezen", "resident_text": "Niet gekregen."},
+    {
+        "code": "afgewezen",
+        "name": "Afgewezen",
+        "resident_text": "Niet gekregen.",
+        "closes_without_answer": True,
+    },
 ]
 
 

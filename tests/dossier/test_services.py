@@ -95,6 +95,27 @@ def test_correction_request_opens_a_case_with_the_statutory_term(catalogue, me):
     assert request.deadline > request.received_on
 
 
+def test_a_rights_request_finds_its_type_while_a_new_version_is_a_draft(catalogue, me, make_staff):
+    """An administrator working on a new version of the correction type does not take it
+    offline: the request opens under the version in use until the draft is published."""
+    admin = staff_actor(make_staff("administrator", username="beheer-d"))
+    in_use = catalogue["avg-correctie"]
+    draft = cases.case_type_new_version(actor=admin, case_type=in_use)
+    case = _report(me)
+    ask = {
+        "actor": me,
+        "right": "correctie",
+        "section": "zaken",
+        "object_id": case.reference,
+        "item": "Adres",
+        "explanation": "",
+        "correct_value": "Stationsweg 6",
+    }
+    assert services.rights_request_submit(**ask).case_type_id == in_use.pk
+    cases.case_type_publish(actor=admin, case_type=draft)
+    assert services.rights_request_submit(**ask).case_type_id == draft.pk
+
+
 def test_objection_and_erasure_follow_the_legal_basis(catalogue, me):
     case = _report(me)  # public task: objection yes, erasure no
     objection = services.rights_request_submit(

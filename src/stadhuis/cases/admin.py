@@ -2,8 +2,10 @@
 
 Administrators add and change case types without code. A published version is frozen:
 its fields and statuses are read-only, and a change starts with "Nieuwe versie maken"
-(``services.case_type_new_version``), so cases opened under the old version keep its
-rules. "Publiceren" (``services.case_type_publish``) checks that a draft is complete.
+(``services.case_type_new_version``) on the version in use, which makes the one draft of
+its code; residents keep using the published version meanwhile, and cases opened under
+it keep its rules. "Publiceren" (``services.case_type_publish``) checks that a draft is
+complete and puts it in use in place of the version before.
 
 The case views show no personal data (description, answers, contact, location): a
 read there would not go through the processing log. Staff read cases on the case page.
@@ -81,8 +83,9 @@ class ResultTypeInline(_FrozenWhenPublished, admin.TabularInline):
 
 @admin.register(CaseType)
 class CaseTypeAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "version", "is_current", "published_at", "department"]
+    list_display = ["name", "code", "version", "state", "published_at", "department"]
     list_filter = ["is_current", "kind", "department"]
+    ordering = ["name", "-version"]
     search_fields = ["name", "code"]
     inlines = [StatusTypeInline, ResultTypeInline]
     actions = ["publish", "new_version"]
@@ -96,6 +99,12 @@ class CaseTypeAdmin(admin.ModelAdmin):
                 "is_current",
             ]
         return self.readonly_fields
+
+    @admin.display(description=_("stand"))
+    def state(self, obj) -> str:
+        if not obj.is_published:
+            return _("concept")
+        return _("in gebruik") if obj.is_current else _("vervangen")
 
     def has_delete_permission(self, request, obj=None):
         return False  # cases point at every version; make a new version instead

@@ -1,7 +1,8 @@
 """Track & trace: case types (a catalogue, ZGW Catalogi style) and cases (ZGW Zaken style).
 
-A case type is versioned: publishing freezes a version, and changing a published type
-writes a new version, so every case keeps the exact rules it was opened under.
+A case type is versioned: publishing freezes a version and puts it in use, and changing
+a published type writes a new draft version (the published one stays in use until the
+draft is published), so every case keeps the exact rules it was opened under.
 Cases carry an optimistic-lock ``version``; every change is appended to ``CaseEvent``.
 """
 
@@ -49,13 +50,28 @@ class CaseKind(models.TextChoices):
 
 
 class CaseType(models.Model):
-    """One version of a kind of case the city handles (zaaktype)."""
+    """One version of a kind of case the city handles (zaaktype).
+
+    Per code at most one version is in use (``is_current``, always a published one) and
+    at most one is a draft (unpublished); older published versions stay for the cases
+    opened under them.
+    """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     code = models.SlugField(_("code"), max_length=60)
     version = models.PositiveIntegerField(_("versie"), default=1)
     published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
-    is_current = models.BooleanField(_("huidige versie"), default=True)
+    # The version in use: residents and applications open cases of this code under it.
+    # Only publishing sets it (on the newest published version, off the one before), so
+    # a draft never is, and the version in use stays while a newer one is a draft.
+    is_current = models.BooleanField(
+        _("in gebruik"),
+        default=False,
+        help_text=_(
+            "De gepubliceerde versie waarmee inwoners en applicaties nu zaken indienen. "
+            "Een conceptversie komt pas in gebruik als u die publiceert."
+        ),
+    )
     kind = models.CharField(_("soort"), max_length=20, choices=CaseKind.choices)
     name = models.CharField(_("naam"), max_length=200)
     explanation = models.TextField(_("uitleg voor inwoners (B1)"))

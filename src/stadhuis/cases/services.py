@@ -158,41 +158,100 @@ def _bump(case: Case, expected_version: int, **changes) -> None:
 
 
 def case_type_publish(*, actor: Actor, case_type: CaseType) -> CaseType:
-    """Freeze a case type version so residents can use it. Checks that it is complete."""
+    """Freeze a draft and put it in use: from now on residents and applications open
+    cases of its code under this version (``is_current``) instead of the one before.
+    Both changes are one transaction, so the type is never offline and never has two
+    versions in use. Checks that the draft is complete."""
     require_role(actor, Role.ADMINISTRATOR)
-    if case_type.is_published:
-        raise InvalidInput(_("Deze versie is al gepubliceerd."))
-    activity = ProcessingActivity.objects.filter(
-        code=case_type.processing_activity, is_active=True
-    ).first()
-    if activity is None:
-        raise InvalidInput(_("De verwerkingsactiviteit staat niet (actief) in het register."))
-    statuses = list(case_type.statuses.all())
-    if not statuses or not any(s.is_final for s in statuses):
-        raise InvalidInput(_("Een zaaktype heeft statussen nodig, waarvan één eindstatus."))
-    if not case_type.results.exists():
-        raise InvalidInput(_("Een zaaktype heeft minstens één mogelijk resultaat nodig."))
-    case_type.published_at = timezone.now()
-    case_type.save(update_fields=["published_at"])
+    with transaction.atomic():
+        # Every version of the code, locked: a second publish or new version waits.
+        code = CaseType.objects.filter(pk=case_type.pk).values_list("code", flat=True).first()
+        versions = list(CaseType.objects.select_for_update().filter(code=code))
+        draft = next((v for v in versions if v.pk == case_type.pk), None)
+        if draft is None:
+            raise NotFound(_("Dit zaaktype bestaat niet."))
+        if draft.is_published:
+            raise InvalidInput(_("Deze versie is al gepubliceerd."))
+        if any(v.is_published and v.version > draft.version for v in versions):
+            raise InvalidInput(
+                _(
+                    "Er is al een nieuwere versie gepubliceerd. Maak een nieuwe versie van "
+                    "de versie die nu in gebruik is."
+                )
+            )
+        activity = ProcessingActivity.objects.filter(
+            code=draft.processing_activity, is_active=True
+        ).first()
+        if activity is None:
+            raise InvalidInput(_("De verwerkingsactiviteit staat niet (actief) in het register."))
+        statuses = list(draft.statuses.all())
+        if not statuses or not any(s.is_final for s in statuses):
+            raise InvalidInput(_("Een zaaktype heeft statussen nodig, waarvan één eindstatus."))
+        results = list(draft.results.all())
+        if not results:
+            raise InvalidInput(_("Een zaaktype heeft minstens één mogelijk resultaat nodig."))
+        _require_a_result_without_answer(draft, results)
+        # First out of use, then in use: the database allows one version in use per code.
+        CaseType.objects.filter(code=code, is_current=True).update(is_current=False)
+        draft.published_at = timezone.now()
+        draft.is_current = True
+        draft.save(update_fields=["published_at", "is_current"])  # post_save: queue filters
+    case_type.published_at, case_type.is_current = draft.published_at, True
     return case_type
 
 
+def _require_a_result_without_answer(case_type: CaseType, results: Sequence[ResultType]) -> None:
+    """An access request must be able to close without the answer: refused (AVG art.
+    12(5)) or withdrawn. Every other result closes it only with the answer from the
+    dossier, so without such a result nobody could refuse a request of this version."""
+    if case_type.kind == CaseKind.ACCESS_REQUEST and not any(
+        r.closes_without_answer for r in results
+    ):
+        raise InvalidInput(
+            _(
+                "Een inzageverzoek heeft minstens één resultaat nodig dat het verzoek "
+                "afsluit zonder antwoord, zoals 'Geweigerd' of 'Ingetrokken' (vink "
+                "'sluit af zonder antwoord' aan). Anders kan niemand een verzoek van "
+                "dit type weigeren of afsluiten als de inwoner het intrekt."
+            )
+        )
+
+
 def case_type_new_version(*, actor: Actor, case_type: CaseType) -> CaseType:
-    """Copy a published type into a new draft version; cases keep the old one."""
+    """Copy the version in use into a new draft, for administrators to change. Residents
+    and cases keep the version in use until the draft is published; one draft per code."""
     require_role(actor, Role.ADMINISTRATOR)
     with transaction.atomic():
-        current = CaseType.objects.select_for_update().get(pk=case_type.pk)
+        code = CaseType.objects.filter(pk=case_type.pk).values_list("code", flat=True).first()
+        versions = list(CaseType.objects.select_for_update().filter(code=code))
+        current = next((v for v in versions if v.pk == case_type.pk), None)
+        if current is None:
+            raise NotFound(_("Dit zaaktype bestaat niet."))
+        if not current.is_published:
+            raise InvalidInput(
+                _("Dit is een conceptversie: wijzig de conceptversie zelf en publiceer die.")
+            )
         if not current.is_current:
-            raise InvalidInput(_("Maak een nieuwe versie van de huidige versie."))
+            raise InvalidInput(_("Maak een nieuwe versie van de versie die nu in gebruik is."))
+        # The draft of the code; an older one (left from before cases/0009) can never be
+        # published and does not count.
+        drafts = [v for v in versions if not v.is_published and v.version > current.version]
+        if drafts:
+            raise InvalidInput(
+                _(
+                    "Er is al een conceptversie van dit zaaktype (versie %(version)s). "
+                    "Wijzig of publiceer die eerst."
+                )
+                % {"version": max(v.version for v in drafts)}
+            )
         statuses = list(current.statuses.prefetch_related("next_statuses"))
         results = list(current.results.all())
-        CaseType.objects.filter(pk=current.pk).update(is_current=False)
         new = CaseType.objects.get(pk=current.pk)
         new.pk = None
         new.public_id = uuid.uuid4()
         new._state.adding = True
-        new.version = current.version + 1
-        new.is_current = True
+        new.version = max(v.version for v in versions) + 1
+        new.is_current = False  # in use only once published
         new.published_at = None
         new.created_at = timezone.now()
         new.save()
@@ -1028,7 +1087,7 @@ def case_type_create(*, actor: Actor, spec: dict) -> CaseType:
     with transaction.atomic():
         if CaseType.objects.filter(code=spec["code"]).exists():
             raise InvalidInput(_("Er is al een zaaktype met deze code."))
-        case_type = CaseType(**spec)
+        case_type = CaseType(**spec, is_current=False)  # in use once published
         case_type.full_clean()
         case_type.save()
         made = {}
@@ -1188,7 +1247,8 @@ def _require_handler_or_privacy(actor: Actor, case: Case) -> None:
 
 
 def current_case_type_code(kind: str) -> str | None:
-    """The code of the current, published case type of this kind (the first by name)."""
+    """The code of a case type of this kind that is in use (the first by name): its
+    newest published version, also while a newer version is a draft."""
     return (
         CaseType.objects.filter(kind=kind, is_current=True, published_at__isnull=False)
         .order_by("name")
@@ -1198,7 +1258,8 @@ def current_case_type_code(kind: str) -> str | None:
 
 
 def answers_for(code: str, answers: dict) -> dict:
-    """Only the answers that the current version of this case type asks for."""
+    """Only the answers that the version in use of this case type asks for (the version
+    ``case_submit`` opens the case under)."""
     case_type = CaseType.objects.filter(code=code, is_current=True).only("questions").first()
     asked = {q["name"] for q in case_type.questions} if case_type else set()
     return {name: value for name, value in answers.items() if name in asked}
