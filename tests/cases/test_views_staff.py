@@ -563,6 +563,39 @@ def test_admin_actions_new_version_then_publish(catalogue, admin_client):
     assert re.search(r"<td[^>]*>1</td><td[^>]*>vervangen</td>", rows)
 
 
+def test_admin_refuses_a_new_type_with_a_code_in_use_and_keeps_a_drafts_code(
+    catalogue, admin_client
+):
+    url = reverse("admin:cases_casetype_add")
+    data = {
+        "code": "klacht",
+        "kind": "complaint",
+        "name": "Dubbel",
+        "explanation": "x",
+        "processing_activity": "klachten",
+        "confidentiality": "intern",
+        "department": "Dienstverlening",
+        "term_amount": "1",
+        "term_unit": "weeks",
+        "extension_amount": "0",
+        "questions": "[]",
+        "statuses-TOTAL_FORMS": "0",
+        "statuses-INITIAL_FORMS": "0",
+        "results-TOTAL_FORMS": "0",
+        "results-INITIAL_FORMS": "0",
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Er is al een zaaktype met deze code." in response.content.decode()
+    assert CaseType.objects.filter(code="klacht").count() == 1
+    response = admin_client.post(url, {**data, "code": "klacht-nieuw"})
+    assert response.status_code == 302
+    draft = CaseType.objects.get(code="klacht-nieuw")
+    assert (draft.version, draft.is_current, draft.is_published) == (1, False, False)
+    html = admin_client.get(reverse("admin:cases_casetype_change", args=[draft.pk])).content
+    assert b'name="name"' in html and b'name="code"' not in html
+
+
 def test_admin_publish_action_publishes_a_complete_draft(catalogue, admin_client):
     from stadhuis.cases.services import case_type_create
     from stadhuis.demo.catalogue import CASE_TYPES

@@ -13,6 +13,7 @@ read there would not go through the processing log. Staff read cases on the case
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
@@ -81,8 +82,19 @@ class ResultTypeInline(_FrozenWhenPublished, admin.TabularInline):
     fields = ["code", "name", "resident_text", "closes_without_answer"]
 
 
+class CaseTypeForm(forms.ModelForm):
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        # A new type starts at version 1 of a new code; the versions of a type share its
+        # code (before: an IntegrityError, a 500).
+        if self.instance._state.adding and CaseType.objects.filter(code=code).exists():
+            raise forms.ValidationError(_("Er is al een zaaktype met deze code."))
+        return code
+
+
 @admin.register(CaseType)
 class CaseTypeAdmin(admin.ModelAdmin):
+    form = CaseTypeForm
     list_display = ["name", "code", "version", "state", "published_at", "department"]
     list_filter = ["is_current", "kind", "department"]
     ordering = ["name", "-version"]
@@ -98,6 +110,8 @@ class CaseTypeAdmin(admin.ModelAdmin):
                 "published_at",
                 "is_current",
             ]
+        if obj is not None:  # a draft keeps the code of its type
+            return [*self.readonly_fields, "code"]
         return self.readonly_fields
 
     @admin.display(description=_("stand"))
