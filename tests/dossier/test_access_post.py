@@ -163,7 +163,43 @@ def test_a_request_with_an_address_but_no_e_mail_is_logged_for_that_address(
     ]
     kept = Case.objects.get(pk=case.pk).documents.get().file.read().decode()
     assert "Koppeling met een ander systeem van Klantcontactcentrum" in kept
-    assert not ProcessingLogEntry.objects.filter(object_id=case.reference, subject="").exists()
+    # every processing of the request is logged, and for that pseudonym only (an entry
+    # without a subject is never written, so what counts is that none went elsewhere)
+    logged = ProcessingLogEntry.objects.filter(object_id=case.reference)
+    assert set(logged.values_list("subject", flat=True)) == {pseudonym}
+
+
+def test_an_application_reading_several_requests_by_post_shows_in_each_letter(
+    catalogue, me, privacy_officer
+):
+    """A list read logs a page of cases in one statement per activity, and for several
+    cases the entries name none (one resident's log must not name another's case). A
+    request by post is logged for a pseudonym that others at its address or e-mail share,
+    and its letter reads only the entries naming it: there the list read gave it nothing.
+    So each such request gets an entry of its own that names it, also beside a request
+    from the same address; DigiD requests stay grouped."""
+    mine = _by_post(email="")
+    housemate = _by_post(email="", description="Wat weet u van mij? Jan de Vries")
+    neighbour = _by_post(email="buur@example.org", address="Dorpsstraat 3")
+    digid = [
+        cases.case_submit(actor=me, case_type_code="avg-inzage", description=f"Inzage {n}")
+        for n in range(2)
+    ]
+    assert cases.case_subjects(mine) == cases.case_subjects(housemate)
+    api_services.cases_read_by_application(KCC, [mine, *digid, housemate, neighbour])
+
+    reads = ProcessingLogEntry.objects.filter(action="read", actor_kind="application")
+    for case in (mine, housemate, neighbour):
+        (subject,) = cases.case_subjects(case)
+        assert reads.filter(subject=subject, object_id=case.reference).count() == 1
+        assert not reads.filter(subject=subject, object_id="").exists()
+    assert list(reads.filter(subject=me.subject).values_list("object_id", flat=True)) == [""]
+    (subject,) = cases.case_subjects(mine)
+    shown = export.letter_context(mine, subject, export.request_data(mine, subject))
+    assert sorted((row.action_label, row.count) for row in shown["log_summary"]) == [
+        ("bekeken", 1),  # the list read, once: not the housemate's
+        ("vastgelegd", 1),
+    ]
 
 
 def test_a_report_without_e_mail_is_not_logged_for_the_address_it_names(catalogue):

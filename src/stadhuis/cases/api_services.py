@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from stadhuis.accounts.applications import Grant
 from stadhuis.cases import services
-from stadhuis.cases.models import Case, CaseDocument, CaseStatus, CaseType
+from stadhuis.cases.models import Case, CaseDocument, CaseKind, CaseStatus, CaseType
 from stadhuis.core.context import Actor, ActorKind
 from stadhuis.core.errors import NotAllowed, NotFound
 from stadhuis.privacy.models import Action
@@ -132,25 +132,37 @@ def cases_read_by_application(
     one case; for several it stays empty, because ``record_processing`` writes one
     object id for all entries of a call and one resident's log must not name another
     resident's case.
+
+    An access request made without DigiD is the exception: its subject is the pseudonym
+    of an e-mail or postal address that others may share, so its answer by post lists
+    only the entries that name the request (``dossier.export.letter_context``). Each
+    gets its own statement naming it; such requests are few on any page.
     """
     if actor.kind != ActorKind.APPLICATION:
         raise NotAllowed()
-    groups: dict[str, list[Case]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[Case]] = defaultdict(list)
     for case in cases:
-        groups[case.case_type.processing_activity].append(case)
+        own = case.reference if _logged_by_reference(case) else ""
+        groups[(case.case_type.processing_activity, own)].append(case)
     if not groups:
         return
     # All entries or none; no savepoint needed, as nothing here recovers from a failure.
     with transaction.atomic(savepoint=False):
-        for activity, group in groups.items():
+        for (activity, own), group in groups.items():
             record_processing(
                 actor=actor,
                 activity=activity,
                 action=Action.READ,
                 subjects=[s for case in group for s in services.case_subjects(case)],
                 object_type=object_type,
-                object_id=group[0].reference if len(group) == 1 else "",
+                object_id=own or (group[0].reference if len(group) == 1 else ""),
             )
+
+
+def _logged_by_reference(case: Case) -> bool:
+    """Whether the log of this case is read only by its reference: an access request
+    without DigiD (its letter), whose pseudonym is not one person's."""
+    return not case.subject and case.case_type.kind == CaseKind.ACCESS_REQUEST
 
 
 def case_submit_by_application(
