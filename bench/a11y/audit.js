@@ -446,6 +446,10 @@ async function staff(browser, ctx, sessions) {
       if (await page.locator('main form[action$="/vragen"]').count()) {
         await submitEmpty(page, ctx, `staff-process-${i}-questions-empty`, 'main form[action$="/vragen"]');
       }
+      // "Proces wijzigen": every process has it; locked parts show their values instead.
+      const edit = await links(page, /\/wijzigen$/);
+      if (edit.length) await visit(page, ctx, `staff-process-${i}-edit`, edit[0]);
+      else fail(`${ctx.name} staff-process-${i}`, "no link to the edit page");
     }
     if (voting) {
       // Budget in its voting phase: voter register and paper ballot sent empty, a count
