@@ -157,3 +157,20 @@ def test_a_published_version_with_a_newer_draft_is_completed_with_the_draft(admi
     draft = _new_version(admin, "inzage-balie")
     _upgrade()
     assert (_results(published), _results(draft)) == (WITH_REFUSALS, WITH_REFUSALS)
+
+
+def test_a_refusal_result_of_the_demo_code_is_marked_not_added_twice(admin, me):
+    """A version in use that already has a result coded "geweigerd" (not marked as
+    closing without the answer) gets that one marked and only "Ingetrokken" added."""
+    spec = {**_old_spec(), "code": "inzage-loket"}
+    spec["results"] = [
+        *spec["results"],
+        {"code": "geweigerd", "name": "Niet gegeven", "resident_text": "Nee."},
+    ]
+    version = publish_as_before_the_refusal_rule(
+        admin, cases.case_type_create(actor=admin, spec=spec)
+    )
+    cases.case_submit(actor=me, case_type_code="inzage-loket", description="Inzage")
+    _upgrade()
+    assert _results(version) == WITH_REFUSALS
+    assert version.results.get(code="geweigerd").name == "Niet gegeven"  # theirs, kept
