@@ -109,9 +109,21 @@ def test_a_phase_that_has_not_begun_moves_and_one_that_began_stays(editor, make_
         voting_end=(today + dt.timedelta(days=40)).isoformat(),
         implementation_start="",
         implementation_end="",
-        ideas_start="2020-01-01",  # not a field: ignored
-        ideas_end="2020-01-02",
     )
+    # a page shown before the ideas phase began sends its days: the same days are no
+    # change, other days are refused with the reason, and nothing is saved
+    days = dict(zip(("ideas_start", "ideas_end"), forms.phase_days(ideas), strict=True))
+    moved = {**data, "ideas_start": "2020-01-01", "ideas_end": "2020-01-02"}
+    voting_before = Phase.objects.get(process=process, kind="voting").starts_at
+    response = editor.post(_edit_url(process), moved)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "De fase &#x27;ideeën&#x27; is al begonnen." in html
+    assert "Er is nog niets opgeslagen." in html
+    assert Phase.objects.get(process=process, kind="voting").starts_at == voting_before
+    removed = {**data, "ideas_start": "", "ideas_end": ""}  # the days emptied
+    assert editor.post(_edit_url(process), removed).status_code == 400
+    data.update({name: day.isoformat() for name, day in days.items()})
     assert editor.post(_edit_url(process), data).status_code == 302
     voting = Phase.objects.get(process=process, kind="voting")
     assert timezone.localdate(voting.starts_at) == today + dt.timedelta(days=30)
@@ -140,10 +152,38 @@ def test_budget_and_counting_can_change_until_voting_begins(editor, make_process
     assert "Het stemmen is begonnen. Daarom kunt u het budget" in page
     assert "<dd>€ 150.000</dd>" in page  # shown, read only, as residents read money
     data = _sent(page)
-    data.update(title="Buurtbudget", budget="1", counting_rule="mes-add1", leftover_partial="")
-    assert editor.post(_edit_url(process), data).status_code == 302
+    data.update(title="Buurtbudget")
+    # A page shown before voting began sends the budget fields: the values as stored
+    # are no change (the texts save) ...
+    stored = {"budget": "150000", "counting_rule": "greedy", "leftover_partial": "on"}
+    for value in ("ballot_type", "ballot_min", "ballot_max", "ballot_points"):
+        stored[value] = str(getattr(process, value))
+    assert editor.post(_edit_url(process), {**data, **stored}).status_code == 302
     process.refresh_from_db()
-    assert process.title == "Buurtbudget"  # the texts still change
+    assert process.title == "Buurtbudget"
+    data["revision"] = str(process.revision)
+    # ... another value is refused with the reason: nothing is saved, what else was
+    # typed stays, and sent again from that page (without those fields) it saves.
+    for change in (
+        {"budget": "1"},
+        {"counting_rule": "mes-add1"},
+        {"leftover_partial": ""},
+        {"cap_centrum": "5000"},
+        {"ballot_max": "3"},
+    ):
+        sent = {**data, **stored, **change, "title": "Buurtbudget 2"}
+        response = editor.post(_edit_url(process), {k: v for k, v in sent.items() if v})
+        assert response.status_code == 400, change
+        html = response.content.decode()
+        assert "Het stemmen is begonnen. Daarom kunt u het budget" in html
+        assert "Er is nog niets opgeslagen." in html
+        process.refresh_from_db()
+        assert process.title == "Buurtbudget"
+    again = _sent(html.split('<form class="form"', 1)[1])
+    assert again["title"] == "Buurtbudget 2" and "budget" not in again
+    assert editor.post(_edit_url(process), again).status_code == 302
+    process.refresh_from_db()
+    assert process.title == "Buurtbudget 2"  # the texts still change
     assert (process.budget, process.counting_rule, process.leftover_partial) == (
         150_000,
         "greedy",
@@ -480,8 +520,18 @@ def test_who_may_take_part_changes_until_residents_take_part(
     assert "Inwoners kunnen al meedoen. Daarom kunt u niet meer veranderen wie mag" in page
     assert "<dd>16 jaar</dd>" in page and "<dd>Oost</dd>" in page
     data = _sent(page)
-    data.update(title="Nieuwe titel", min_age="12")  # not a field: ignored
-    assert editor.post(_edit_url(process), data).status_code == 302
+    data.update(title="Nieuwe titel")
+    # a page shown before the ideas phase began sends who may take part: as stored it
+    # is no change, another value is refused with the reason and nothing is saved
+    stored = {"scope": "neighbourhoods", "neighbourhoods": ["oost"], "min_age": "16"}
+    response = editor.post(_edit_url(process), {**data, **stored, "min_age": "12"})
+    assert response.status_code == 400
+    assert "niet eerlijk" in response.content.decode()
+    process.refresh_from_db()
+    assert (process.min_age, process.title != "Nieuwe titel") == (16, True)
+    unticked = {**data, **stored, "must_live_in_area": "on"}  # stored: not ticked
+    assert editor.post(_edit_url(process), unticked).status_code == 400
+    assert editor.post(_edit_url(process), {**data, **stored}).status_code == 302
     process.refresh_from_db()
     assert (process.title, process.min_age) == ("Nieuwe titel", 16)
     for change in ({"min_age": 12}, {"scope": "city"}, {"neighbourhood_codes": ["centrum"]}):

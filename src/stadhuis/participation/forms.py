@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stadhuis.cases.forms_resident import ServiceErrorsMixin
 from stadhuis.cases.uploads import MAX_BYTES
+from stadhuis.participation import services
 from stadhuis.participation.models import (
     BallotType,
     PhaseKind,
@@ -644,7 +645,9 @@ class ProcessEditForm(PhaseFieldsMixin, Form):
     take part who may (area, age). ``revision`` is what the editor saw.
 
     ``counting`` and ``eligibility`` say whether those groups can still change: a group
-    that cannot has no fields (the page shows it without them, with the reason)."""
+    that cannot has no fields (the page shows it without them, with the reason), nor has
+    a phase that began. A page shown before such a lock still sends them: another value
+    than stored is refused above the form (``clean``), never dropped unsaid."""
 
     VOTING_FIELDS = (
         "budget",
@@ -703,29 +706,79 @@ class ProcessEditForm(PhaseFieldsMixin, Form):
         super().__init__(*args, initial=initial, **kwargs)
         self.begun = [p for p in phases if p.starts_at <= now]
         self.stored_phases = stored
-        self.cap_codes: tuple[str, ...] = ()
-        if counting:
-            self.fields["counting_rule"].choices = [("", "-"), *(rules or {}).items()]
-            # one field per neighbourhood: works without a script; empty is no cap
-            self.cap_codes = tuple(n.code for n in neighbourhoods)
-            for n in neighbourhoods:
-                self.fields[f"cap_{n.code}"] = euro_field(
-                    n.name,
-                    min_value=0,
-                    required=False,
-                    widget=forms.NumberInput(attrs={"class": "form-input--short"}),
-                    error_messages={"invalid": _("Vul een bedrag in hele euro's in.")},
+        # A group that is locked now may still come from a page shown before: its fields
+        # are kept aside, to tell a changed value apart from what is stored (clean).
+        self.locked_groups: list[tuple[str, dict]] = []
+        self.fields["counting_rule"].choices = [("", "-"), *(rules or {}).items()]
+        self.fields["neighbourhoods"].choices = [(n.code, n.name) for n in neighbourhoods]
+        # one field per neighbourhood: works without a script; empty is no cap
+        for n in neighbourhoods:
+            self.fields[f"cap_{n.code}"] = euro_field(
+                n.name,
+                min_value=0,
+                required=False,
+                widget=forms.NumberInput(attrs={"class": "form-input--short"}),
+                error_messages={"invalid": _("Vul een bedrag in hele euro's in.")},
+            )
+        cap_codes = tuple(n.code for n in neighbourhoods)
+        self.cap_codes: tuple[str, ...] = cap_codes if counting else ()
+        if not counting:
+            voting = self._set_aside(*self.VOTING_FIELDS, *(f"cap_{c}" for c in cap_codes))
+            if process.kind == ProcessKind.BUDGET:
+                self.locked_groups.append((services.voting_locked_reason(), voting))
+        if not eligibility:
+            who = self._set_aside(*self.ELIGIBILITY_FIELDS)
+            self.locked_groups.append((services.eligibility_locked_reason(), who))
+        self.add_phase_fields(PhaseKind.values)
+        for phase in self.begun:
+            begun = self._set_aside(f"{phase.kind}_start", f"{phase.kind}_end")
+            self.locked_groups.append((services.phase_begun_reason(phase.kind), begun))
+        self.phase_kinds = tuple(k for k in self.phase_kinds if f"{k}_start" in self.fields)
+
+    def _set_aside(self, *names) -> dict:
+        return {name: self.fields.pop(name) for name in names}
+
+    def clean(self):
+        """A page shown before voting began, residents could take part or a phase began
+        sends the values it showed: the same as stored is no change; another value is
+        refused above the form (nothing is saved; the page then shows the group without
+        fields, so what else was typed is sent again without it)."""
+        data = super().clean()
+        for reason, fields in self.locked_groups:
+            if self._changed(fields):
+                self.add_error(
+                    None,
+                    _(
+                        "%(reason)s Er is nog niets opgeslagen. Wat u verder invulde, staat "
+                        "hieronder. Sla het opnieuw op."
+                    )
+                    % {"reason": reason},
                 )
-        else:
-            for name in self.VOTING_FIELDS:
-                del self.fields[name]
-        if eligibility:
-            self.fields["neighbourhoods"].choices = [(n.code, n.name) for n in neighbourhoods]
-        else:
-            for name in self.ELIGIBILITY_FIELDS:
-                del self.fields[name]
-        begun_kinds = {p.kind for p in self.begun}
-        self.add_phase_fields(k for k in PhaseKind.values if k not in begun_kinds)
+        return data
+
+    def _changed(self, fields: dict) -> bool:
+        """Whether the page sent these fields (a checkbox left empty sends nothing, so
+        only a group with another field counts as sent) with a value not as stored."""
+        sent = [
+            name
+            for name, field in fields.items()
+            if not isinstance(field.widget, forms.CheckboxInput)
+            and self.add_prefix(name) in self.data
+        ]
+        if not sent:
+            return False
+        for name, field in fields.items():
+            raw = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            try:
+                value = field.clean(raw)
+            except forms.ValidationError:
+                return True
+            stored = self.initial.get(name)
+            if isinstance(field, forms.MultipleChoiceField):
+                value, stored = sorted(value), sorted(stored or ())
+            if value != stored:
+                return True
+        return False
 
     def _group(self, names) -> list:
         return [self[name] for name in names if name in self.fields]

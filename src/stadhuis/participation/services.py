@@ -570,6 +570,33 @@ def _process_conflict() -> Conflict:
     )
 
 
+def voting_locked_reason() -> str:
+    """Why the budget, ballot, caps and counting settings no longer change (the service
+    refuses with it, the edit page says it)."""
+    return _(
+        "Het stemmen is begonnen. Daarom kunt u het budget, het stembiljet, de "
+        "maximumbedragen per buurt en de manier van tellen niet meer veranderen. "
+        "Inwoners stemmen met de regels die golden toen het stemmen begon."
+    )
+
+
+def eligibility_locked_reason() -> str:
+    """Why who may take part no longer changes."""
+    return _(
+        "Inwoners kunnen al meedoen. Daarom kunt u niet meer veranderen wie mag "
+        "meedoen (gebied en leeftijd). Dat zou niet eerlijk zijn: wie nu niet meer "
+        "mag, deed misschien al mee, en wie er nu bij komt, had minder tijd om mee "
+        "te doen."
+    )
+
+
+def phase_begun_reason(kind: str) -> str:
+    """Why a phase that began no longer moves."""
+    return _("De fase '%(phase)s' is al begonnen. Die kunt u niet meer verplaatsen.") % {
+        "phase": PhaseKind(kind).label
+    }
+
+
 # What process_edit changes only before voting, and only before residents take part.
 VOTING_SETTINGS = (
     "budget",
@@ -629,10 +656,7 @@ def process_edit(
     begun_kinds = {p.kind for p in begun}
     for spec in phases:
         if spec.kind in begun_kinds:
-            raise InvalidInput(
-                _("De fase '%(phase)s' is al begonnen. Die kunt u niet meer verplaatsen.")
-                % {"phase": PhaseKind(spec.kind).label}
-            )
+            raise InvalidInput(phase_begun_reason(spec.kind))
     today = timezone.make_aware(dt.datetime.combine(timezone.localdate(now), dt.time()))
     unchanged = {(p.kind, p.starts_at, p.ends_at) for p in stored}
     for spec in phases:
@@ -674,25 +698,10 @@ def process_edit(
     }
     locked = [name for name in (*VOTING_SETTINGS, "caps") if name in wanted]
     if locked and voting_started(process, now):
-        raise InvalidInput(
-            _(
-                "Het stemmen is begonnen. Daarom kunt u het budget, het stembiljet, de "
-                "maximumbedragen per buurt en de manier van tellen niet meer veranderen. "
-                "Inwoners stemmen met de regels die golden toen het stemmen begon."
-            ),
-            field=locked[0],
-        )
+        raise InvalidInput(voting_locked_reason(), field=locked[0])
     who = [name for name in (*ELIGIBILITY_SETTINGS, "neighbourhoods") if name in wanted]
     if who and participation_started(process, now):
-        raise InvalidInput(
-            _(
-                "Inwoners kunnen al meedoen. Daarom kunt u niet meer veranderen wie mag "
-                "meedoen (gebied en leeftijd). Dat zou niet eerlijk zijn: wie nu niet meer "
-                "mag, deed misschien al mee, en wie er nu bij komt, had minder tijd om mee "
-                "te doen."
-            ),
-            field=who[0],
-        )
+        raise InvalidInput(eligibility_locked_reason(), field=who[0])
     after = {**before, **texts, **wanted}
     _check_budget_rules(kind=process.kind, **{name: after[name] for name in VOTING_SETTINGS})
     neighbourhoods = None
