@@ -254,7 +254,7 @@ def test_only_the_administrator_edits(client, staff_client, make_process):
         ({"voting_start": "2099-05-01", "voting_end": "2099-04-01"}, "voting_end", "na de eerste"),
         ({"voting_start": "2020-05-01", "voting_end": "2020-05-02"}, "voting_start", "voorbij"),
         ({"counting_rule": "mes-add1", "leftover_partial": "on"}, "leftover_partial", "alleen"),
-        ({"budget": "0"}, None, "Een burgerbegroting heeft een budget"),
+        ({"budget": "0"}, "budget", "Een burgerbegroting heeft een budget"),
         ({"budget": "veel"}, "budget", None),
         ({"voting_start": "2099-05-01", "voting_end": "9999-12-31"}, "voting_end", "2999"),
     ],
@@ -378,7 +378,8 @@ def test_a_vote_imported_before_the_voting_phase_locks_the_ballot(admin, make_pr
     [
         ({"ballot_type": "cumulative", "ballot_points": "0"}, "ballot_points", "punten"),
         ({"ballot_min": "4", "ballot_max": "2"}, "ballot_min", "groter dan het maximum"),
-        ({"ballot_type": ""}, None, "soort stembiljet"),
+        ({"ballot_type": ""}, "ballot_type", "soort stembiljet"),
+        ({"budget": "0"}, "budget", "heeft een budget"),
         ({"ballot_max": "veel"}, "ballot_max", None),
     ],
 )

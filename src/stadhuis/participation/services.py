@@ -238,7 +238,10 @@ def _check_budget_rules(
 
     if kind == ProcessKind.BUDGET:
         if ballot_type not in BallotType.values or budget <= 0:
-            raise InvalidInput(_("Een burgerbegroting heeft een budget en een soort stembiljet."))
+            raise InvalidInput(
+                _("Een burgerbegroting heeft een budget en een soort stembiljet."),
+                field="budget" if budget <= 0 else "ballot_type",
+            )
         if ballot_type == BallotType.CUMULATIVE and ballot_points <= 0:
             raise InvalidInput(
                 _("Geef aan hoeveel punten een inwoner mag verdelen."), field="ballot_points"
