@@ -649,15 +649,7 @@ class ProcessEditForm(PhaseFieldsMixin, Form):
     a phase that began. A page shown before such a lock still sends them: another value
     than stored is refused above the form (``clean``), never dropped unsaid."""
 
-    VOTING_FIELDS = (
-        "budget",
-        "ballot_type",
-        "ballot_min",
-        "ballot_max",
-        "ballot_points",
-        "counting_rule",
-        "leftover_partial",
-    )
+    VOTING_FIELDS = services.VOTING_SETTINGS  # locked together once voting began
     ELIGIBILITY_FIELDS = ("scope", "neighbourhoods", "min_age", "must_live_in_area")
     TEXT_FIELDS = ("title", "question", "description", "criteria")
 
