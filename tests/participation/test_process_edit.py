@@ -482,7 +482,7 @@ def test_the_caps_are_checked_as_when_a_process_is_made(admin, make_process):
     assert refused.value.details["field"] == "cap_centrum"
     with pytest.raises(InvalidInput, match="bestaat niet"):
         edit_process(admin, east, caps={"nergens": 10_000})
-    # a cap of a neighbourhood the area loses goes out with it
+    # the area cannot lose a neighbourhood that has a cap: the cap would not fit
     edit_process(admin, east, caps={"oost": 10_000})
     east.refresh_from_db()
     with pytest.raises(InvalidInput, match="Oost hoort niet bij het gebied"):
