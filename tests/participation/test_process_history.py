@@ -153,7 +153,7 @@ def test_staff_read_the_history_on_the_process_page(
     assert "Dit proces is nog niet gewijzigd." in _staff_page(client, process)
     edit_process(admin, process, title="Nieuw", min_age=16, caps={"oost": 20_000})
     process.refresh_from_db()
-    edit_process(admin, process, budget=150_000, leftover_partial=True)
+    edit_process(admin, process, budget=150_000, leftover_partial=True, ballot_max=3)
     html = _staff_page(client, process)
     history = html.split('id="wijzigingen-title"', 1)[1].split("</section>", 1)[0]
     assert history.count('<li class="card">') == 2
@@ -164,7 +164,8 @@ def test_staff_read_the_history_on_the_process_page(
         newest
     )
     assert "Titel: van “Oud” naar “Nieuw”" in oldest
-    assert "Minimumleeftijd: van “0” naar “16”" in oldest
+    assert "Minimumleeftijd: van “geen” naar “16”" in oldest  # 0: no minimum, as the page
+    assert "Maximaal aantal projecten: van “geen maximum” naar “3”" in newest
     assert "Maximum per buurt: van “-” naar “Oost € 20.000”" in oldest
 
 

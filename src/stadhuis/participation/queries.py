@@ -195,6 +195,8 @@ def _shown(name: str, value, names: dict[str, str]) -> str:
         return _("ja") if value else _("nee")
     if name == "budget":
         return euros(value)
+    if value == 0 and name in ("ballot_max", "min_age"):  # 0 is none, as the page says
+        return _("geen maximum") if name == "ballot_max" else _("geen")
     if name == "ballot_type":
         return BallotType(value).label if value in BallotType.values else value
     if name == "scope":
