@@ -923,18 +923,13 @@ def escalation_respond(*, actor: Actor, escalation: Escalation, response: str) -
 # --- Anonymous look-up ------------------------------------------------------------------
 
 
-def _client_key(client: str) -> str:
-    key = settings.PSEUDONYM_KEY.encode()
-    return hmac.new(key, b"client:" + client.encode(), hashlib.sha256).hexdigest()
-
-
 def case_lookup(*, client: str, reference: str, email_or_postcode: str) -> Case:
     """Find a case by reference plus the e-mail address or postcode given with it.
 
     Every failure answers the same ``NotFound``; after too many failures from one client
     the look-up is refused for a while (``NotAllowed`` with status 429) whatever is asked.
     """
-    key = _client_key(client)
+    key = _keyed(b"client:", client)
     since = timezone.now() - LOOKUP_WINDOW
     if LookupAttempt.objects.filter(client=key, at__gte=since).count() >= LOOKUP_LIMIT:
         raise TooManyAttempts()
