@@ -197,6 +197,27 @@ def test_budget_and_counting_can_change_until_voting_begins(editor, make_process
     edit_process(admin, process, budget=150_000)
 
 
+def test_a_page_from_before_voting_with_a_rule_no_longer_offered_still_saves(editor, make_process):
+    """The stale page sends the stored counting rule, which the field no longer takes:
+    still no change, so the texts save; another rule is refused."""
+    process = make_process("budget", phase="voting", counting_rule="greedy")
+    Process.objects.filter(pk=process.pk).update(counting_rule="oude-regel")
+    data = _form(editor, process)
+    stale = {
+        "budget": "100000",
+        "ballot_type": "approval",
+        "ballot_min": "0",
+        "ballot_max": "0",
+        "ballot_points": "0",
+        "counting_rule": "oude-regel",
+    }
+    refused = {**data, **stale, "counting_rule": "greedy", "title": "Nieuw"}
+    assert editor.post(_edit_url(process), refused).status_code == 400
+    assert editor.post(_edit_url(process), {**data, **stale, "title": "Nieuw"}).status_code == 302
+    process.refresh_from_db()
+    assert (process.title, process.counting_rule) == ("Nieuw", "oude-regel")
+
+
 def test_the_second_of_two_editors_gets_a_conflict_and_loses_nothing(
     client, staff_client, make_process
 ):
