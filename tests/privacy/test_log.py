@@ -99,6 +99,10 @@ def test_orm_refuses_update_and_delete(db):
         ProcessingLogEntry.objects.filter(pk=entry.pk).update(outcome="failed")
     with pytest.raises(PermissionError):
         ProcessingLogEntry.objects.filter(pk=entry.pk).delete()
+    # The collector's fast path (a cascade from something the entries point at) too.
+    with pytest.raises(PermissionError):
+        ProcessingLogEntry.objects.filter(pk=entry.pk)._raw_delete(using="default")
+    assert ProcessingLogEntry.objects.filter(pk=entry.pk).exists()
 
 
 @pytest.mark.parametrize(

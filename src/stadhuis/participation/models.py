@@ -16,6 +16,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from stadhuis.core.append_only import AppendOnly, AppendOnlyQuerySet
+
 
 class Neighbourhood(models.Model):
     """A neighbourhood (buurt) of the city, in a district (wijk)."""
@@ -121,18 +123,6 @@ class Process(models.Model):
         return self.title
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    """Refuses to change or remove rows in bulk (a history is only added to). A process
-    that is removed takes its history with it: the cascade goes through the base
-    manager, not this one."""
-
-    def update(self, **kwargs):
-        raise PermissionError("this history is append-only")
-
-    def delete(self):
-        raise PermissionError("this history is append-only")
-
-
 class ProcessVersion(models.Model):
     """Goes up by one whenever what the public sees of a process changes: its fields,
     phases, ideas and their support, projects, or the published count.
@@ -153,7 +143,7 @@ class ProcessVersion(models.Model):
         return f"{self.process_id}: {self.number}"
 
 
-class ProcessChange(models.Model):
+class ProcessChange(AppendOnly):
     """One change of a process by staff (``services.process_edit``, ``phase_move``):
     when, who, and per field its old and new value in short form. Append-only.
 
@@ -183,14 +173,6 @@ class ProcessChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.process_id} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("the history of a process is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("the history of a process is append-only")
 
 
 class PhaseKind(models.TextChoices):

@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from stadhuis.core.append_only import AppendOnly, NoCascadeQuerySet
+
 
 class LegalBasis(models.TextChoices):
     CONSENT = "consent", _("Toestemming (AVG art. 6 lid 1 a)")
@@ -204,17 +206,7 @@ class Outcome(models.TextChoices):
     FAILED = "failed", _("mislukt")
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("the processing log is append-only")
-
-    def delete(self):
-        raise PermissionError("the processing log is append-only")
-
-    _raw_delete = delete
-
-
-class ProcessingAudit(models.Model):
+class ProcessingAudit(AppendOnly):
     """Which staff member performed a processing: kept apart from the log entry itself.
 
     The Logboek Dataverwerkingen standard keeps the individual employee out of the
@@ -227,7 +219,7 @@ class ProcessingAudit(models.Model):
     trace_id = models.CharField(max_length=32)
     span_id = models.CharField(max_length=16)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = NoCascadeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("auditregel")
@@ -236,16 +228,8 @@ class ProcessingAudit(models.Model):
     def __str__(self) -> str:
         return f"audit {self.pk} ({self.trace_id})"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise PermissionError("audit records are append-only")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise PermissionError("audit records are append-only")
-
-
-class ProcessingLogEntry(models.Model):
+class ProcessingLogEntry(AppendOnly):
     """One processing of one data subject's personal data (Logboek Dataverwerkingen).
 
     Written only by ``privacy.services.record_processing``, in the same transaction as
@@ -285,7 +269,7 @@ class ProcessingLogEntry(models.Model):
     )
     entry_hash = models.CharField(max_length=64)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = NoCascadeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("verwerkingslogregel")
@@ -298,16 +282,8 @@ class ProcessingLogEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.pk} {self.action} {self.object_type} {self.occurred_at:%Y-%m-%d %H:%M}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("the processing log is append-only")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise PermissionError("the processing log is append-only")
-
-
-class LogBlock(models.Model):
+class LogBlock(AppendOnly):
     """A sealed run of log entries, chained to the block before it.
 
     ``missing_ids`` lists the ids in ``[first_id, last_id]`` that did not exist when the
@@ -324,7 +300,7 @@ class LogBlock(models.Model):
     block_hash = models.CharField(max_length=64)
     sealed_at = models.DateTimeField(default=timezone.now)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = NoCascadeQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]
@@ -333,14 +309,6 @@ class LogBlock(models.Model):
 
     def __str__(self) -> str:
         return f"block {self.number} ({self.first_id}-{self.last_id})"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("log blocks are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("log blocks are append-only")
 
 
 class Consent(models.Model):
