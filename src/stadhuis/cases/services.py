@@ -157,6 +157,18 @@ def _bump(case: Case, expected_version: int, **changes) -> None:
 # --- Case types ------------------------------------------------------------------------
 
 
+def _lock_versions(case_type: CaseType) -> tuple[str | None, list[CaseType]]:
+    """Lock every version of the type's code, then read them: a second publish or new
+    version of the code waits here until this transaction ends. The read is a statement
+    of its own, after the lock: under PostgreSQL's READ COMMITTED the locking statement
+    returns only the rows of its own snapshot, so it would miss a draft that the
+    transaction it waited for added (and a second new version would take the same
+    number: an IntegrityError instead of the refusal naming the draft)."""
+    code = CaseType.objects.filter(pk=case_type.pk).values_list("code", flat=True).first()
+    list(CaseType.objects.select_for_update().filter(code=code).values_list("pk", flat=True))
+    return code, list(CaseType.objects.filter(code=code))
+
+
 def case_type_publish(*, actor: Actor, case_type: CaseType) -> CaseType:
     """Freeze a draft and put it in use: from now on residents and applications open
     cases of its code under this version (``is_current``) instead of the one before.
@@ -164,9 +176,7 @@ def case_type_publish(*, actor: Actor, case_type: CaseType) -> CaseType:
     versions in use. Checks that the draft is complete."""
     require_role(actor, Role.ADMINISTRATOR)
     with transaction.atomic():
-        # Every version of the code, locked: a second publish or new version waits.
-        code = CaseType.objects.filter(pk=case_type.pk).values_list("code", flat=True).first()
-        versions = list(CaseType.objects.select_for_update().filter(code=code))
+        code, versions = _lock_versions(case_type)
         draft = next((v for v in versions if v.pk == case_type.pk), None)
         if draft is None:
             raise NotFound(_("Dit zaaktype bestaat niet."))
@@ -222,8 +232,7 @@ def case_type_new_version(*, actor: Actor, case_type: CaseType) -> CaseType:
     and cases keep the version in use until the draft is published; one draft per code."""
     require_role(actor, Role.ADMINISTRATOR)
     with transaction.atomic():
-        code = CaseType.objects.filter(pk=case_type.pk).values_list("code", flat=True).first()
-        versions = list(CaseType.objects.select_for_update().filter(code=code))
+        _code, versions = _lock_versions(case_type)
         current = next((v for v in versions if v.pk == case_type.pk), None)
         if current is None:
             raise NotFound(_("Dit zaaktype bestaat niet."))
