@@ -600,6 +600,69 @@ def phase_begun_reason(kind: str) -> str:
     }
 
 
+# --- Two editors: what the second one changed ------------------------------------------
+
+KEEP_STORED, KEEP_SENT = "stored", "sent"
+
+
+@dataclass(frozen=True)
+class EditMerge:
+    """What an edit from a page shown before someone else saved comes to (``edit_merge``).
+
+    ``values``: per item what to save (for an undecided conflict: what the editor sent,
+    so the page shows it again). ``adopted``: items the other editor changed and this one
+    did not, so the stored value stands and this editor has not seen it yet.
+    ``contested``: items both changed to different values; ``undecided``: those without
+    a choice yet (nothing may be saved while there is one)."""
+
+    values: dict
+    adopted: frozenset
+    contested: frozenset
+    undecided: frozenset
+
+    @property
+    def to_review(self) -> bool:
+        """Whether the editor must see the page again before anything is saved."""
+        return bool(self.adopted or self.undecided)
+
+
+def edit_merge(
+    *,
+    shown: Mapping[str, object],
+    sent: Mapping[str, object],
+    stored: Mapping[str, object],
+    keep: Mapping[str, str] | None = None,
+) -> EditMerge:
+    """Three-way merge of one edit (pure): ``shown`` is what the editor's page showed per
+    item, ``sent`` what it sent, ``stored`` what is stored now. Only what the editor
+    changed counts: an item they left as shown keeps the stored value (another editor's
+    change stays); an item only they changed takes theirs; an item both changed to
+    different values is contested and ``keep`` (item -> ``KEEP_STORED``/``KEEP_SENT``)
+    decides it. An item missing from ``shown`` counts as shown as stored."""
+    keep = keep or {}
+    values, adopted, contested, undecided = {}, set(), set(), set()
+    for name, mine in sent.items():
+        now = stored[name]
+        base = shown.get(name, now)
+        if mine == now:
+            values[name] = now
+        elif mine == base:
+            values[name] = now
+            adopted.add(name)
+        elif now == base:
+            values[name] = mine
+        else:
+            contested.add(name)
+            choice = keep.get(name)
+            if choice == KEEP_STORED:
+                values[name] = now
+            else:
+                values[name] = mine
+                if choice != KEEP_SENT:
+                    undecided.add(name)
+    return EditMerge(values, frozenset(adopted), frozenset(contested), frozenset(undecided))
+
+
 # What process_edit changes only before voting, and only before residents take part.
 VOTING_SETTINGS = (
     "budget",
