@@ -4,6 +4,7 @@ settings; the public sees it at once; the second of two editors gets a conflict 
 nothing lost; only the administrator; bad input is a 4xx at its field."""
 
 import datetime as dt
+import html as html_module
 import re
 
 import pytest
@@ -44,8 +45,15 @@ def _sent(html: str) -> dict:
                 else:  # one of several (the neighbourhoods): a list of the values
                     data.setdefault(name.group(1), []).append(value.group(1))
             continue
+        if 'type="radio"' in tag and " checked" not in tag:
+            continue
         value = re.search(r'value="([^"]*)"', tag)
-        data[name.group(1)] = value.group(1) if value else ""
+        value = html_module.unescape(value.group(1)) if value else ""
+        if 'type="hidden"' in tag and name.group(1) in data:  # one of several (the boxes)
+            previous = data[name.group(1)]
+            data[name.group(1)] = [*(previous if isinstance(previous, list) else [previous]), value]
+        else:
+            data[name.group(1)] = value
     for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
         data[name] = body.strip()
     for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
@@ -238,12 +246,13 @@ def test_the_second_of_two_editors_gets_a_conflict_and_loses_nothing(
     process.refresh_from_db()
     assert process.title == "Titel van de eerste"
     assert process.question != "De vraag van de tweede"
-    # Sent again from the page, it saves (against the new revision).
+    # The form now holds the first one's title (the second did not touch it) with the
+    # second one's question; sent again from the page, both stay.
     again = _sent(html.split('<form class="form"', 1)[1])
-    assert again["revision"] == str(process.revision)
+    assert (again["title"], again["question"]) == ("Titel van de eerste", "De vraag van de tweede")
     assert client.post(_edit_url(process), again).status_code == 302
     process.refresh_from_db()
-    assert process.question == "De vraag van de tweede"
+    assert (process.title, process.question) == ("Titel van de eerste", "De vraag van de tweede")
 
 
 def test_the_service_refuses_an_old_revision(make_process, admin):
@@ -635,7 +644,9 @@ def test_each_group_of_fields_is_a_fieldset_with_a_legend(editor, make_process):
 
 def test_the_second_editor_keeps_the_new_fields_they_typed(client, staff_client, make_process):
     """The 409 path with the new fields: what the second typed stays in the form, what the
-    first stored is shown above it, and sent again it saves."""
+    first stored is shown above it and is in the form where the second changed nothing,
+    and sent again both editors' changes stay (review 2026-12-01: the second's form sent
+    back the old maximum and no cap for Centrum, which undid the first one's change)."""
     process = make_process("budget", phase="information")
     staff_client("administrator", username="eerste")
     first = _form(client, process)
@@ -649,14 +660,156 @@ def test_the_second_editor_keeps_the_new_fields_they_typed(client, staff_client,
     assert "Centrum: € 30.000" in html  # stored now, in the card above the form
     form = html.split('<form class="form"', 1)[1]
     again = _sent(form)
-    assert (again["min_age"], again["cap_oost"], again["cap_centrum"]) == ("16", "20000", "")
+    assert (again["min_age"], again["cap_oost"]) == ("16", "20000")  # the second's
+    assert (again["cap_centrum"], again["ballot_max"]) == ("30000", "4")  # the first's
+    assert "kies wat blijft" not in form  # nothing both changed
     process.refresh_from_db()
     assert (process.min_age, process.ballot_max) == (0, 4)
-    again["cap_centrum"] = "30000"  # the editor keeps the first one's cap
     assert client.post(_edit_url(process), again).status_code == 302
     process.refresh_from_db()
-    assert (process.min_age, process.ballot_max) == (16, 0)  # the second's form said 0
+    assert (process.min_age, process.ballot_max) == (16, 4)
     assert _caps(process) == {"centrum": 30_000, "oost": 20_000}
+
+
+def _two_editors(client, staff_client, process):
+    """Both editors' pages, shown before either saved."""
+    staff_client("administrator", username="eerste")
+    first = _form(client, process)
+    return first, dict(first)
+
+
+def _page_form(response) -> str:
+    return response.content.decode().split('<form class="form"', 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("keep", "title"), [("stored", "Van de eerste"), ("sent", "Van de tweede")]
+)
+def test_a_field_both_editors_changed_is_a_choice_and_nothing_saves_until_made(
+    client, staff_client, make_process, keep, title
+):
+    process = make_process("budget", phase="information", title="Oud")
+    first, second = _two_editors(client, staff_client, process)
+    first.update(title="Van de eerste", budget="150000")
+    assert client.post(_edit_url(process), first).status_code == 302
+    second.update(title="Van de tweede", question="De vraag van de tweede")
+    response = client.post(_edit_url(process), second)
+    assert response.status_code == 409
+    form = _page_form(response)
+    assert "Allebei veranderd: kies wat blijft" in form
+    assert "Wat nu is opgeslagen: Van de eerste" in form  # both values, to choose from
+    assert "Wat u invulde: Van de tweede" in form
+    again = _sent(form)
+    assert (again["title"], again["budget"]) == ("Van de tweede", "150000")
+    # Sent without a choice: still nothing saved, the choice is asked at its field.
+    response = client.post(_edit_url(process), again)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'href="#id_keep_title_0"' in html  # in the error summary
+    assert "Kies wat er moet blijven staan." in html
+    process.refresh_from_db()
+    assert (process.title, process.question) == (
+        "Van de eerste",
+        "Hoe maken we het centrum groener?",
+    )
+    again = {**_sent(_page_form(response)), "keep_title": keep}
+    assert client.post(_edit_url(process), again).status_code == 302
+    process.refresh_from_db()
+    assert (process.title, process.question, process.budget) == (
+        title,
+        "De vraag van de tweede",
+        150_000,
+    )
+
+
+def test_the_first_editors_phases_and_area_stay(client, staff_client, make_process):
+    """The phases list and the boxes of the neighbourhoods (an empty list sends nothing)
+    merge like any field."""
+    process = make_process(
+        phase="information", scope="neighbourhoods", neighbourhood_codes=["centrum"]
+    )
+    first, second = _two_editors(client, staff_client, process)
+    today = timezone.localdate()
+    first.update(
+        scope="districts",
+        neighbourhoods=["centrum", "oost"],
+        voting_start=(today + dt.timedelta(days=60)).isoformat(),
+        voting_end=(today + dt.timedelta(days=70)).isoformat(),
+    )
+    assert client.post(_edit_url(process), first).status_code == 302
+    voting = Phase.objects.get(process=process, kind="voting")
+    second["title"] = "Van de tweede"
+    response = client.post(_edit_url(process), second)
+    assert response.status_code == 409
+    assert "kies wat blijft" not in _page_form(response)
+    assert client.post(_edit_url(process), _sent(_page_form(response))).status_code == 302
+    process.refresh_from_db()
+    assert process.title == "Van de tweede"
+    assert process.scope == "districts"
+    assert sorted(n.code for n in process.neighbourhoods.all()) == ["centrum", "oost"]
+    now = Phase.objects.get(process=process, kind="voting")
+    assert (now.starts_at, now.ends_at) == (voting.starts_at, voting.ends_at)
+
+
+def test_a_phase_both_editors_moved_is_a_choice(client, staff_client, make_process):
+    process = make_process(phase="information")
+    first, second = _two_editors(client, staff_client, process)
+    start, _end = forms.phase_days(Phase.objects.get(process=process, kind="voting"))
+    later = (start + dt.timedelta(days=1)).isoformat()  # from midnight: after the review
+    first.update(voting_start=later, voting_end=(start + dt.timedelta(days=3)).isoformat())
+    assert client.post(_edit_url(process), first).status_code == 302
+    second.update(voting_start=later, voting_end=(start + dt.timedelta(days=4)).isoformat())
+    response = client.post(_edit_url(process), second)
+    assert response.status_code == 409
+    form = _page_form(response)
+    assert "Fase stemmen" in form and 'name="keep_phase_voting"' in form
+    again = {**_sent(form), "keep_phase_voting": "stored"}
+    assert client.post(_edit_url(process), again).status_code == 302
+    voting = Phase.objects.get(process=process, kind="voting")
+    assert timezone.localdate(voting.last_moment) == start + dt.timedelta(days=3)
+
+
+def test_a_page_from_before_a_lock_leaves_the_first_editors_budget(
+    client, staff_client, make_process
+):
+    """The first changed the budget, then voting began: the second's page still sends the
+    budget it showed. That is no change of theirs, so it is not refused as a change of a
+    locked value, and the first one's budget stays."""
+    process = make_process("budget", phase="information")
+    first, second = _two_editors(client, staff_client, process)
+    first["budget"] = "150000"
+    assert client.post(_edit_url(process), first).status_code == 302
+    set_phase(process, "voting")
+    second["title"] = "Van de tweede"
+    response = client.post(_edit_url(process), second)
+    # not refused; shown again only for the phases set_phase moved (not the budget's)
+    assert response.status_code == 409
+    assert "Het stemmen is begonnen." in response.content.decode()  # the locked group
+    assert client.post(_edit_url(process), _sent(_page_form(response))).status_code == 302
+    process.refresh_from_db()
+    assert (process.title, process.budget) == ("Van de tweede", 150_000)
+
+
+def test_the_edit_page_reads_each_thing_once(editor, make_process, django_assert_num_queries):
+    """Session, user, two-factor device, role; the process and its phases; voting began
+    (phase, ballots, roll); residents took part; the neighbourhoods, the caps and the
+    process's own neighbourhoods: once each."""
+    process = make_process("budget", phase="information")
+    url = _edit_url(process)
+    editor.get(url)
+    with django_assert_num_queries(13):
+        assert editor.get(url).status_code == 200
+
+
+def test_the_hint_says_that_residents_taking_part_also_locks_who_may(editor, make_process):
+    process = make_process(phase="information")
+    html = editor.get(_edit_url(process)).content.decode()
+    hint = re.search(r'<p class="form-hint" id="wie-hint">(.*?)</p>', html, re.S).group(1)
+    assert "zodra een inwoner al meedoet" in hint and "een idee" in hint
+    editor.cookies["django_language"] = "en"
+    html = editor.get(_edit_url(process)).content.decode()
+    hint = re.search(r'<p class="form-hint" id="wie-hint">(.*?)</p>', html, re.S).group(1)
+    assert "as soon as a resident takes part" in hint
 
 
 # --- phase_move ----------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from stadhuis.cases.forms_resident import ServiceErrorsMixin
@@ -639,6 +641,25 @@ class ProcessForm(PhaseFieldsMixin, Form):
         self.add_phase_fields(PhaseKind.values)
 
 
+MISSING = object()  # the page did not say what it showed
+
+KEEP_CHOICES = [
+    (services.KEEP_STORED, _("Wat nu is opgeslagen")),
+    (services.KEEP_SENT, _("Wat u invulde")),
+]
+
+
+def _raws(value) -> list[str]:
+    """A cleaned value as a page sends it (for ``QueryDict.setlist``)."""
+    if value is None:
+        return [""]
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    if isinstance(value, dt.date):
+        return [value.isoformat()]
+    return [str(value)]
+
+
 class ProcessEditForm(PhaseFieldsMixin, Form):
     """Change a process (staff): its texts, the phases that have not begun, before voting
     its budget, ballot, caps per neighbourhood and counting settings, and before residents
@@ -726,9 +747,102 @@ class ProcessEditForm(PhaseFieldsMixin, Form):
             begun = self._set_aside(f"{phase.kind}_start", f"{phase.kind}_end")
             self.locked_groups.append((services.phase_begun_reason(phase.kind), begun))
         self.phase_kinds = tuple(k for k in self.phase_kinds if f"{k}_start" in self.fields)
+        # What the page showed travels with it (a hidden "initial-" input per field), so
+        # after someone else saved only what this editor changed counts (clean).
+        self.revision_now = process.revision
+        for field in self._editable().values():
+            field.show_hidden_initial = True
+        self.merge: services.EditMerge | None = None
+        if self.is_bound:
+            for unit, names in self._units().items():
+                shown = self._unit(names, self._shown)
+                if shown is not MISSING and shown != self._unit(names, self.initial.get):
+                    # changed by someone else since the page was shown: maybe a choice
+                    self.fields[f"keep_{unit}"] = forms.ChoiceField(
+                        label=self._unit_label(unit),
+                        choices=KEEP_CHOICES,
+                        required=False,
+                        widget=forms.RadioSelect,
+                    )
 
     def _set_aside(self, *names) -> dict:
         return {name: self.fields.pop(name) for name in names}
+
+    def _editable(self) -> dict:
+        """Every field that shows a stored value, those set aside (locked) included."""
+        fields = {
+            name: field
+            for name, field in self.fields.items()
+            if name != "revision" and not name.startswith("keep_")
+        }
+        for _reason, group in self.locked_groups:
+            fields.update(group)
+        return fields
+
+    def _units(self) -> dict[str, tuple[str, ...]]:
+        """The items two editors' changes are merged by (each a field, a phase its two
+        days), only those the form can change now."""
+        units = {
+            name: (name,)
+            for name in (*self.TEXT_FIELDS, *self.VOTING_FIELDS, *self.ELIGIBILITY_FIELDS)
+            if name in self.fields
+        }
+        units.update({f"cap_{code}": (f"cap_{code}",) for code in self.cap_codes})
+        units.update({f"phase_{k}": (f"{k}_start", f"{k}_end") for k in self.phase_kinds})
+        return units
+
+    @staticmethod
+    def _unit(names, get):
+        """One item's value from ``get`` per field (a phase: its two days, or None)."""
+        values = []
+        for name in names:
+            value = get(name)
+            if value is MISSING:
+                return MISSING
+            values.append(tuple(sorted(value)) if isinstance(value, list | tuple) else value)
+        if len(values) == 1:
+            return values[0]
+        return None if all(v is None for v in values) else tuple(values)
+
+    def _shown(self, name):
+        """What the page showed in this field (its hidden initial input), or ``MISSING``
+        when it did not say (a page from before this was sent)."""
+        field = self._editable()[name]
+        key = self.add_initial_prefix(name)
+        if not isinstance(field, forms.MultipleChoiceField) and key not in self.data:
+            return MISSING  # an empty list of boxes sends nothing, so that is "none"
+        raw = field.hidden_widget().value_from_datadict(self.data, self.files, key)
+        try:
+            return field.to_python(raw)
+        except forms.ValidationError:
+            return MISSING
+
+    def _unit_label(self, unit: str) -> str:
+        if unit.startswith("phase_"):
+            return _("Fase %(phase)s") % {"phase": PhaseKind(unit.removeprefix("phase_")).label}
+        if unit.startswith("cap_"):
+            return _("Maximum per buurt: %(name)s") % {"name": self._editable()[unit].label}
+        return str(self._editable()[unit].label)
+
+    def _unit_text(self, unit: str, value) -> str:
+        """An item's value as the page says it (in the choice between two values)."""
+        if unit.startswith("phase_"):
+            if value is None:
+                return str(_("geen fase"))
+            return f"{date_format(value[0])} – {date_format(value[1])}"
+        field = self._editable()[unit]
+        if isinstance(value, bool):
+            return str(_("ja") if value else _("nee"))
+        if unit.startswith("cap_") or unit == "budget":
+            if value is None:
+                return str(_("geen maximum"))
+            return "€ " + number_format(value, force_grouping=True)
+        if isinstance(field, forms.MultipleChoiceField):
+            names = dict(field.choices)
+            return ", ".join(str(names.get(code, code)) for code in value) or "-"
+        if isinstance(field, forms.ChoiceField):
+            return str(dict(field.choices).get(value, value)) or "-"
+        return "-" if value in (None, "") else str(value)
 
     def clean(self):
         """A page shown before voting began, residents could take part or a phase began
@@ -746,6 +860,82 @@ class ProcessEditForm(PhaseFieldsMixin, Form):
                     )
                     % {"reason": reason},
                 )
+        if self.errors or data.get("revision") in (None, self.revision_now):
+            return data
+        # Someone else saved since this page was shown: only what this editor changed
+        # counts (services.edit_merge); a field both changed waits for a choice.
+        units = self._units()
+        sent = {unit: self._unit(names, data.get) for unit, names in units.items()}
+        stored = {unit: self._unit(names, self.initial.get) for unit, names in units.items()}
+        shown = {}
+        for unit, names in units.items():
+            value = self._unit(names, self._shown)
+            if value is not MISSING:
+                shown[unit] = value
+        keep = {unit: data[f"keep_{unit}"] for unit in units if data.get(f"keep_{unit}")}
+        self.merge = services.edit_merge(shown=shown, sent=sent, stored=stored, keep=keep)
+        for unit in units:
+            if unit in self.merge.contested:
+                self.fields[f"keep_{unit}"].choices = [
+                    (
+                        services.KEEP_STORED,
+                        _("Wat nu is opgeslagen: %(value)s")
+                        % {"value": self._unit_text(unit, stored[unit])},
+                    ),
+                    (
+                        services.KEEP_SENT,
+                        _("Wat u invulde: %(value)s")
+                        % {"value": self._unit_text(unit, sent[unit])},
+                    ),
+                ]
+            if unit in self.merge.undecided:
+                self.add_error(
+                    f"keep_{unit}",
+                    _(
+                        "U en iemand anders veranderden dit allebei. Kies wat er moet "
+                        "blijven staan."
+                    ),
+                )
+            value = self.merge.values[unit]
+            names = units[unit]
+            if len(names) == 2:  # a phase: its two days
+                data[names[0]], data[names[1]] = value or (None, None)
+            elif isinstance(self.fields[names[0]], forms.MultipleChoiceField):
+                data[names[0]] = list(value)
+            else:
+                data[names[0]] = value
+        return data
+
+    @property
+    def shown_inputs(self):
+        """The hidden inputs of what the page showed for fields drawn option by option
+        (the boxes of the neighbourhoods): their ``{{ field }}``, which adds it, is not
+        used."""
+        return mark_safe(  # noqa: S308 - widgets Django rendered and escaped
+            "".join(
+                str(self[name].as_hidden(only_initial=True))
+                for name, field in self.fields.items()
+                if field.show_hidden_initial and self[name].use_fieldset
+            )
+        )
+
+    @property
+    def contested_fields(self) -> list:
+        """The choices between two values, one per field both editors changed."""
+        if self.merge is None:
+            return []
+        return [self[f"keep_{unit}"] for unit in self._units() if unit in self.merge.contested]
+
+    def review_data(self):
+        """What the page sends after a conflict (``merge`` made): each field as merged,
+        shown as stored now, so only what the editor changes from here counts. A field
+        both changed keeps what was shown before, so it stays a choice until decided."""
+        data = self.data.copy()
+        for unit, names in self._units().items():
+            for name in names:
+                data.setlist(name, _raws(self.cleaned_data.get(name)))
+                if unit not in self.merge.contested:
+                    data.setlist(self.add_initial_prefix(name), _raws(self.initial.get(name)))
         return data
 
     def _changed(self, fields: dict) -> bool:
@@ -770,9 +960,13 @@ class ProcessEditForm(PhaseFieldsMixin, Form):
                 if raw != ("" if stored is None else str(stored)):
                     return True
                 continue
+            shown = self._shown(name)
             if isinstance(field, forms.MultipleChoiceField):
                 value, stored = sorted(value), sorted(stored or ())
-            if value != stored:
+                shown = sorted(shown) if shown is not MISSING else shown
+            # left as the page showed it: not this editor's change (someone else's,
+            # saved before the lock, stands)
+            if value != stored and value != shown:
                 return True
         return False
 

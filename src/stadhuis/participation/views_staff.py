@@ -584,15 +584,15 @@ def process_new(request):
     )
 
 
-def _edit_form(found, data=None):
+def _edit_form(found, data=None, *, neighbourhoods, caps):
     return forms.ProcessEditForm(
         data,
         process=found,
         phases=found.phase_list,
         counting=found.kind == ProcessKind.BUDGET and not services.voting_started(found),
         eligibility=not services.participation_started(found),
-        neighbourhoods=queries.neighbourhoods(),
-        caps=queries.process_caps(found),
+        neighbourhoods=neighbourhoods,
+        caps=caps,
         rules=tally.rules(),
     )
 
@@ -603,20 +603,27 @@ def _edit_form(found, data=None):
 def process_edit(request, process_id):
     """Change a process's texts, the phases that have not begun, before voting its
     budget, ballot, caps and counting settings, and before residents take part who may.
-    The second of two editors gets a conflict (409) with what they typed and what is
-    stored now, so neither change is lost unseen."""
+    Someone else saved since the page was shown: only what this editor changed counts;
+    they see the page again (409) with the other's changes in it and a choice for each
+    field both changed, and nothing is saved until they send it again."""
     found = _found(queries.process_by_id(process_id))
-    form = _edit_form(found, request.POST if request.method == "POST" else None)
+    neighbourhoods = queries.neighbourhoods()
+    caps = queries.process_caps(found)
+    edit_form = partial(_edit_form, neighbourhoods=neighbourhoods)
+    form = edit_form(found, request.POST if request.method == "POST" else None, caps=caps)
     status, conflict = 200, False
     if form.is_bound:
         status = 400
-        if form.is_valid():
+        valid = form.is_valid()
+        if form.merge is not None and form.merge.to_review:
+            form, status, conflict = _edit_review(form, found, edit_form, caps)
+        elif valid:
             data = form.cleaned_data
             try:
                 services.process_edit(
                     actor=_actor(request),
                     process=found,
-                    expected_revision=data["revision"],
+                    expected_revision=found.revision,
                     title=data["title"],
                     question=data["question"],
                     description=data["description"],
@@ -625,21 +632,19 @@ def process_edit(request, process_id):
                     **form.counting_settings(),
                     **form.eligibility_settings(),
                 )
-            except Conflict as exc:
-                # What they typed, now against what is stored: sent again, it saves.
+            except Conflict:
+                # saved by someone else since this request read the process
                 found = queries.process_by_id(process_id)
-                sent = request.POST.copy()
-                sent["revision"] = str(found.revision)
-                form = _edit_form(found, sent)
+                caps = queries.process_caps(found)
+                form = edit_form(found, request.POST, caps=caps)
                 form.is_valid()
-                form.add_error(None, exc.message)
-                status, conflict = exc.status, True
+                form, status, conflict = _edit_review(form, found, edit_form, caps)
             except StadhuisError as exc:
                 form.add_service_error(exc)
                 status = exc.status
             else:
                 return _done(request, _("Het proces is gewijzigd."), to=_process_url(found))
-    names = {n.code: n.name for n in queries.neighbourhoods()}
+    names = {n.code: n.name for n in neighbourhoods}
     return render(
         request,
         "participation/staff/process_edit.html",
@@ -653,12 +658,29 @@ def process_edit(request, process_id):
             "eligibility_locked": "scope" not in form.fields,
             "rule_label": tally.rules().get(found.counting_rule, found.counting_rule),
             "stored_caps": [
-                (names.get(code, code), amount)
-                for code, amount in sorted(queries.process_caps(found).items())
+                (names.get(code, code), amount) for code, amount in sorted(caps.items())
             ],
         },
         status=status,
     )
+
+
+def _edit_review(form, found, edit_form, caps):
+    """The page again after someone else saved (409): each field as merged, counted from
+    now as shown (what is stored), a choice for each field both changed."""
+    if form.merge is not None:
+        form = edit_form(found, form.review_data(), caps=caps)
+        form.is_valid()
+    form.add_error(
+        None,
+        _(
+            "Iemand anders heeft dit proces intussen gewijzigd. Er is nog niets opgeslagen. "
+            "In het formulier staat nu wat die ander veranderde, met wat u zelf veranderde. "
+            "Hebt u allebei hetzelfde veranderd? Kies dan wat er moet blijven staan. Kijk "
+            "het na en sla opnieuw op."
+        ),
+    )
+    return form, 409, True
 
 
 @require_POST
