@@ -36,6 +36,9 @@ def positive_int(text: str) -> int:
     return value
 
 
+WORKERS_KILL_TIMEOUT = 10  # seconds a server worker gets to stop before it is killed
+
+
 def serve(argv: list[str]) -> int:
     import argparse
 
@@ -87,6 +90,9 @@ def serve(argv: list[str]) -> int:
         log_access=True,
         respawn_failed_workers=True,
         workers_max_rss=args.max_memory or None,
+        # Ctrl-C reaches the workers too (the whole process group); a worker that then
+        # does not stop when told kept the server running until a second Ctrl-C.
+        workers_kill_timeout=WORKERS_KILL_TIMEOUT,
     )
     worker = None
     if args.with_worker:

@@ -45,6 +45,8 @@ def test_options_reach_the_server(fake_server):
     assert (made["workers"], made["blocking_threads"]) == (3, 5)
     assert made["workers_max_rss"] == 512
     assert made["interface"].value == "wsgi" and made["websockets"] is False
+    # A worker that does not stop on Ctrl-C is killed, so one Ctrl-C ends the server.
+    assert made["workers_kill_timeout"] == cli.WORKERS_KILL_TIMEOUT > 0
 
 
 def test_defaults_come_from_the_environment(fake_server, monkeypatch):
